@@ -1,0 +1,93 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		applied, err := d.Migrate(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) != 0 {
+			t.Fatalf("second migrate applied %v", applied)
+		}
+		ms, _ := db.Migrations()
+		v, err := d.Version(ctx)
+		if err != nil || v != ms[len(ms)-1].Version {
+			t.Fatalf("version %d, %v", v, err)
+		}
+	})
+}
+
+func TestWithTxRollsBackAndJoins(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := d.WithTx(ctx, func(ctx context.Context) error {
+			if _, err := d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, "a", "1", 1); err != nil {
+				return err
+			}
+			// A nested WithTx joins the outer transaction, so the outer failure undoes it.
+			if err := d.WithTx(ctx, func(ctx context.Context) error {
+				_, err := d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, "b", "2", 1)
+				return err
+			}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
+		}
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM settings`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("rows after rollback = %d, %v", n, err)
+		}
+		var committed []string
+		err = d.WithTx(ctx, func(ctx context.Context) error {
+			db.AfterCommit(ctx, func() { committed = append(committed, "x") })
+			_, err := d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, "c", "it's ? here", 1)
+			return err
+		})
+		if err != nil || len(committed) != 1 {
+			t.Fatalf("commit: %v, after-commit ran %d times", err, len(committed))
+		}
+		var v string
+		if err := d.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, "c").Scan(&v); err != nil || v != "it's ? here" {
+			t.Fatalf("value %q, %v", v, err)
+		}
+	})
+}
+
+func TestUniqueViolation(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`
+		if _, err := d.Exec(ctx, ins, "k", "v", 1); err != nil {
+			t.Fatal(err)
+		}
+		_, err := d.Exec(ctx, ins, "k", "v", 1)
+		if !db.IsUniqueViolation(err) {
+			t.Fatalf("want unique violation, got %v", err)
+		}
+	})
+}
+
+func TestRebind(t *testing.T) {
+	d := &db.DB{Engine: db.Postgres}
+	got := d.Rebind(`SELECT ? , '?', x FROM t WHERE a = ? AND b = 'it''s ?' AND c = ?`)
+	want := `SELECT $1 , '?', x FROM t WHERE a = $2 AND b = 'it''s ?' AND c = $3`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
