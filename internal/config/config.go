@@ -1,0 +1,159 @@
+// Package config reads and validates Zhuchao's configuration: flags, each with a
+// ZHUCHAO_* environment equivalent, checked once at start with a clear message per value.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the running configuration.
+type Config struct {
+	Addr            string        // listen address
+	Database        string        // postgres://… or an SQLite file path
+	DataDir         string        // SQLite database and uploads
+	PublicURL       string        // the site's public base URL (canonical links, secure cookies)
+	SiteName        string        // shown in titles
+	ICP             string        // ICP 备案号, shown in the footer
+	PSB             string        // 公安备案号, shown in the footer
+	PSBCode         string        // the 公安备案 record number for the link
+	LogLevel        string        // debug, info, warn, error
+	LogFormat       string        // json or text
+	TrustProxy      bool          // take the client address from X-Forwarded-For
+	SessionLifetime time.Duration // how long a login lasts
+	ShutdownTimeout time.Duration
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "zhuchao-data",
+		SiteName:        "筑巢工业品",
+		ICP:             "",
+		LogLevel:        "info",
+		LogFormat:       "json",
+		SessionLifetime: 7 * 24 * time.Hour,
+		ShutdownTimeout: 15 * time.Second,
+	}
+}
+
+// Register adds the flags to fs. Each flag's environment variable is ZHUCHAO_ followed by
+// the flag name upper-cased with dashes as underscores; a flag given on the command line
+// wins over the environment.
+func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
+	fs.StringVar(&c.Database, "database", c.Database, "database: postgres://user:pass@host/db, or an SQLite file path (default DATA/zhuchao.db)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the SQLite database and uploads")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn, error")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: json or text")
+	if !withServe {
+		return
+	}
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address host:port")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "public base URL, e.g. https://www.example.cn (https turns on secure cookies and HSTS)")
+	fs.StringVar(&c.SiteName, "site-name", c.SiteName, "site name shown in page titles")
+	fs.StringVar(&c.ICP, "icp", c.ICP, "ICP 备案号 shown in the footer, e.g. 京ICP备12345678号-1")
+	fs.StringVar(&c.PSB, "psb", c.PSB, "公安备案号 shown in the footer, e.g. 京公网安备11010502000001号")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from the last X-Forwarded-For hop (behind a load balancer)")
+	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "grace period for requests at shutdown")
+}
+
+// EnvName is the environment variable for a flag.
+func EnvName(flagName string) string {
+	return "ZHUCHAO_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Parse parses args into fs after applying the environment, then validates.
+func (c *Config) Parse(fs *flag.FlagSet, args []string) error {
+	var envErrs []string
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := os.LookupEnv(EnvName(f.Name)); ok {
+			if err := f.Value.Set(v); err != nil {
+				envErrs = append(envErrs, fmt.Sprintf("%s=%q: %v", EnvName(f.Name), v, err))
+			}
+		}
+	})
+	if len(envErrs) > 0 {
+		return errors.New("config: " + strings.Join(envErrs, "; "))
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return c.Validate()
+}
+
+// Validate checks every value and reports all problems at once.
+func (c *Config) Validate() error {
+	var probs []string
+	bad := func(name, format string, a ...any) {
+		probs = append(probs, fmt.Sprintf("--%s (%s): %s", name, EnvName(name), fmt.Sprintf(format, a...)))
+	}
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+			bad("addr", "%q is not host:port", c.Addr)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			bad("addr", "port %q is not a number from 0 to 65535", port)
+		}
+	}
+	if c.Database != "" && (strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://")) {
+		if u, err := url.Parse(c.Database); err != nil || u.Host == "" {
+			bad("database", "not a valid postgres:// URL")
+		}
+	} else if strings.Contains(c.Database, "://") {
+		bad("database", "only postgres:// URLs or SQLite file paths are supported")
+	}
+	if c.DataDir == "" {
+		bad("data", "must not be empty")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("public-url", "%q must be an absolute http:// or https:// URL", c.PublicURL)
+		} else {
+			c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log-level", "%q must be debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		bad("log-format", "%q must be json or text", c.LogFormat)
+	}
+	if c.SessionLifetime != 0 && (c.SessionLifetime < time.Minute || c.SessionLifetime > 90*24*time.Hour) {
+		bad("session-lifetime", "%s must be between 1m and 2160h (90 days)", c.SessionLifetime)
+	}
+	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > 10*time.Minute {
+		bad("shutdown-timeout", "%s must be between 0 and 10m", c.ShutdownTimeout)
+	}
+	if len(c.SiteName) > 100 {
+		bad("site-name", "longer than 100 bytes")
+	}
+	if len(probs) > 0 {
+		return errors.New("invalid configuration:\n  " + strings.Join(probs, "\n  "))
+	}
+	return nil
+}
+
+// DatabaseURL is the database to open: --database, or the SQLite file in the data dir.
+func (c *Config) DatabaseURL() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "zhuchao.db")
+}
+
+// SecureCookies reports whether the public URL is https.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }

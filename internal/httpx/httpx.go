@@ -1,0 +1,143 @@
+// Package httpx holds what the HTML and JSON edges share: the caller and language in the
+// request context, the client address, request IDs, and the one mapping from error codes
+// to HTTP status codes.
+package httpx
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/i18n"
+	"github.com/zhuchao/zhuchao/internal/identity"
+)
+
+// Status maps an error code to its HTTP status.
+func Status(code errs.Code) int {
+	switch code {
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.Unauthorized:
+		return http.StatusUnauthorized
+	case errs.RateLimited:
+		return http.StatusTooManyRequests
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.Unsupported:
+		return http.StatusUnsupportedMediaType
+	}
+	return http.StatusInternalServerError
+}
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	langKey
+	requestIDKey
+)
+
+// WithPrincipal stores the caller in ctx.
+func WithPrincipal(ctx context.Context, p *identity.Principal) context.Context {
+	return context.WithValue(ctx, principalKey, p)
+}
+
+// PrincipalFrom returns the caller, or nil for anonymous.
+func PrincipalFrom(ctx context.Context) *identity.Principal {
+	p, _ := ctx.Value(principalKey).(*identity.Principal)
+	return p
+}
+
+// WithLang stores the user's language in ctx.
+func WithLang(ctx context.Context, l i18n.Lang) context.Context {
+	return context.WithValue(ctx, langKey, l)
+}
+
+// LangFrom returns the user's language (zh-CN by default).
+func LangFrom(ctx context.Context) i18n.Lang {
+	if l, ok := ctx.Value(langKey).(i18n.Lang); ok {
+		return l
+	}
+	return i18n.ZH
+}
+
+// WithRequestID stores the request ID in ctx.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+// RequestID returns the request ID in ctx.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+// ClientIP returns the client's address: the last X-Forwarded-For hop when behind a
+// trusted proxy (the one the proxy itself appended), else the peer address.
+func ClientIP(r *http.Request, trustProxy bool) string {
+	if trustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Policy decides whether a caller may use a route. Each route names its policy once, where
+// it is registered; queries then scope every object to the caller's organisation.
+type Policy struct {
+	Name  string
+	Allow func(p *identity.Principal) bool
+}
+
+// Route policies.
+var (
+	Anyone    = Policy{"anyone", func(*identity.Principal) bool { return true }}
+	SignedIn  = Policy{"signed-in", func(p *identity.Principal) bool { return p != nil }}
+	BuyerAny  = Policy{"buyer", func(p *identity.Principal) bool { return p.Is(identity.Buyer) }}
+	Seller    = Policy{"supplier", func(p *identity.Principal) bool { return p.Is(identity.Supplier) }}
+	StaffAny  = Policy{"staff", func(p *identity.Principal) bool { return p.Is(identity.Platform) }}
+	AdminOnly = Policy{"admin", func(p *identity.Principal) bool {
+		return p.Is(identity.Platform) && p.Has(identity.Admin)
+	}}
+)
+
+// StaffRoles allows platform staff holding any of roles (admins always).
+func StaffRoles(roles ...identity.Role) Policy {
+	return Policy{"staff:" + strings.Join(func() []string {
+		s := make([]string, len(roles))
+		for i, r := range roles {
+			s[i] = string(r)
+		}
+		return s
+	}(), ","), func(p *identity.Principal) bool {
+		return p.Is(identity.Platform) && (p.Has(identity.Admin) || p.Has(roles...))
+	}}
+}
+
+// Check returns nil when p may pass, else Unauthorized for anonymous callers or NotFound
+// for signed-in callers of another kind (so areas do not reveal themselves).
+func (pol Policy) Check(p *identity.Principal) error {
+	if pol.Allow(p) {
+		return nil
+	}
+	if p == nil {
+		return errs.E(errs.Unauthorized, "err.login_required")
+	}
+	return errs.E(errs.Forbidden, "err.forbidden")
+}

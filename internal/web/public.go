@@ -1,0 +1,168 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/errs"
+)
+
+type homeData struct {
+	listData
+	Products int64
+	SKUs     int64
+}
+
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	cards, _, err := h.Catalog.ProductCards(ctx, catalog.CardFilter{Limit: 20})
+	if err != nil {
+		return err
+	}
+	np, ns, err := h.Catalog.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "home", &Page{Data: homeData{listData: listData{Cards: cards}, Products: np, SKUs: ns}})
+	return nil
+}
+
+// listData is a page of product cards.
+type listData struct {
+	Category *catalog.Category
+	Trail    []catalog.Category
+	Children []catalog.Category
+	Cards    []catalog.ProductCard
+	Total    int64
+	Page     int
+	Pages    int
+	PrevURL  string
+	NextURL  string
+	Query    string
+}
+
+const pageSize = 40
+
+// pageParam reads ?page= (1-based); anything unreadable or absurd is a clear 400.
+func pageParam(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, errs.Field("page", "err.page_number")
+	}
+	if n > 250 {
+		return 0, errs.Field("page", "err.page_too_deep", 250)
+	}
+	return n, nil
+}
+
+func (h *Handler) category(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	cats := h.categories(r.Context())
+	var cat *catalog.Category
+	for i := range cats {
+		if cats[i].Code == code {
+			cat = &cats[i]
+		}
+	}
+	if cat == nil {
+		return errs.E(errs.NotFound, "err.category_not_found")
+	}
+	page, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	cards, total, err := h.Catalog.ProductCards(r.Context(), catalog.CardFilter{CategoryPath: cat.Path, Limit: pageSize, Offset: (page - 1) * pageSize})
+	if err != nil {
+		return err
+	}
+	d := listData{Category: cat, Cards: cards, Total: total, Page: page}
+	for _, c := range cats {
+		if strings.HasPrefix(cat.Path, c.Path) && c.ID != cat.ID {
+			d.Trail = append(d.Trail, c)
+		}
+		if c.ParentID == cat.ID {
+			d.Children = append(d.Children, c)
+		}
+	}
+	d.paginate("/c/" + cat.Code + "?")
+	pg := &Page{Data: d}
+	h.fillPage(r, pg)
+	pg.Title = pg.CatName(*cat)
+	h.render(w, r, http.StatusOK, "category", pg)
+	return nil
+}
+
+func (d *listData) paginate(base string) {
+	d.Pages = int((d.Total + pageSize - 1) / pageSize)
+	if d.Pages > 250 {
+		d.Pages = 250
+	}
+	if d.Page > 1 {
+		d.PrevURL = base + "page=" + strconv.Itoa(d.Page-1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = base + "page=" + strconv.Itoa(d.Page+1)
+	}
+}
+
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if !utf8.ValidString(q) {
+		return errs.Field("q", "err.bad_chars")
+	}
+	if utf8.RuneCountInString(q) > 100 {
+		return errs.Field("q", "err.query_too_long", 100)
+	}
+	page, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	d := listData{Query: q, Page: page}
+	if q != "" {
+		d.Cards, d.Total, err = h.Catalog.ProductCards(r.Context(), catalog.CardFilter{Query: q, Limit: pageSize, Offset: (page - 1) * pageSize})
+		if err != nil {
+			return err
+		}
+	}
+	d.paginate("/search?q=" + urlQueryEscape(q) + "&")
+	h.render(w, r, http.StatusOK, "search", &Page{Title: q, Query: q, Data: d})
+	return nil
+}
+
+type productData struct {
+	D     *catalog.Detail
+	Trail []catalog.Category
+	Names map[string]string // attribute code -> display name
+}
+
+func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.Catalog.ProductDetail(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	pg := &Page{Title: d.Product.Title}
+	h.fillPage(r, pg)
+	pd := productData{D: d, Names: map[string]string{}}
+	for _, c := range pg.Categories {
+		if strings.HasPrefix(d.Category.Path, c.Path) {
+			pd.Trail = append(pd.Trail, c)
+		}
+	}
+	for _, a := range d.Template {
+		name := a.NameZH
+		if !pg.IsZH() && a.NameEN != "" {
+			name = a.NameEN
+		}
+		pd.Names[a.Code] = name
+	}
+	pg.Data = pd
+	h.render(w, r, http.StatusOK, "product", pg)
+	return nil
+}

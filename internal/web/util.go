@@ -1,0 +1,53 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/zhuchao/zhuchao/internal/errs"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// maxFormBytes bounds every form body.
+const maxFormBytes = 64 << 10
+
+// parseForm reads a urlencoded form with a size limit; a body too large or malformed is
+// the user's error, never a 500.
+func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errs.E(errs.TooLarge, "err.body_too_large")
+		}
+		return nil, errs.E(errs.Invalid, "err.form_malformed")
+	}
+	for k, vs := range r.PostForm {
+		for _, v := range vs {
+			if !validText(v) {
+				return nil, errs.Field(k, "err.bad_chars")
+			}
+		}
+	}
+	return r.PostForm, nil
+}
+
+// validText refuses invalid UTF-8 and NUL bytes, which no form field needs.
+func validText(s string) bool {
+	return !strings.ContainsRune(s, 0) && strings.ToValidUTF8(s, "\uFFFD") == s
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return ""
+	}
+	return next
+}
+
+func (h *Handler) flash(r *http.Request, msg string) {
+	h.sessions.Put(r.Context(), "flash", msg)
+}

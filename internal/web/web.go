@@ -1,0 +1,146 @@
+// Package web serves Zhuchao's server-rendered pages: the storefront shell, sign-in and
+// registration, the buyer centre, the supplier centre (卖家中心) and the staff console
+// (运营后台). Each route names its access policy once where it is registered.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/zhuchao/zhuchao/internal/audit"
+	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/httpx"
+	"github.com/zhuchao/zhuchao/internal/identity"
+)
+
+// Catalog is what the pages read of the catalogue.
+type Catalog interface {
+	catalog.Reader
+	ProductCards(ctx context.Context, f catalog.CardFilter) ([]catalog.ProductCard, int64, error)
+	ProductDetail(ctx context.Context, id string) (*catalog.Detail, error)
+}
+
+// Stats is what the staff console counts.
+type Stats interface {
+	PlatformStats(ctx context.Context) (map[string]int64, error)
+}
+
+// Deps are the handler's collaborators, wired in cmd.
+type Deps struct {
+	Identity *identity.Service
+	Catalog  Catalog
+	Audit    audit.Store
+	Stats    Stats
+	Sessions *scs.SessionManager
+	Site     Site
+}
+
+// Handler serves the pages.
+type Handler struct {
+	Deps
+	sessions *scs.SessionManager
+	site     Site
+	tmpl     *Templates
+	assets   *Assets
+
+	catMu   sync.Mutex
+	catAt   time.Time
+	catList []catalog.Category
+}
+
+// New parses the templates and indexes the assets.
+func New(d Deps) (*Handler, error) {
+	t, err := loadTemplates()
+	if err != nil {
+		return nil, err
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Deps: d, sessions: d.Sessions, site: d.Site, tmpl: t, assets: a}, nil
+}
+
+// AssetURL returns an asset's hashed URL (for other edges that link to assets).
+func (h *Handler) AssetURL(name string) string { return h.assets.URL(name) }
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// route registers pattern behind policy: the one place access to the route is decided.
+func (h *Handler) route(mux *http.ServeMux, pattern string, pol httpx.Policy, fn handlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := pol.Check(httpx.PrincipalFrom(r.Context())); err != nil {
+			if errs.Is(err, errs.Forbidden) {
+				// Another area's pages do not reveal themselves.
+				err = errs.E(errs.NotFound, "err.not_found")
+			}
+			h.fail(w, r, err)
+			return
+		}
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// Register adds every page route to mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle("GET /assets/{name}", h.assets)
+	h.route(mux, "GET /{$}", httpx.Anyone, h.home)
+	h.route(mux, "GET /c/{code}", httpx.Anyone, h.category)
+	h.route(mux, "GET /p/{id}", httpx.Anyone, h.product)
+	h.route(mux, "GET /search", httpx.Anyone, h.search)
+	h.route(mux, "GET /login", httpx.Anyone, h.loginForm)
+	h.route(mux, "POST /login", httpx.Anyone, h.login)
+	h.route(mux, "POST /logout", httpx.Anyone, h.logout)
+	h.route(mux, "GET /register", httpx.Anyone, h.registerForm)
+	h.route(mux, "POST /register", httpx.Anyone, h.register)
+	h.route(mux, "POST /lang", httpx.Anyone, h.setLang)
+	h.route(mux, "GET /account", httpx.SignedIn, h.account)
+	h.route(mux, "POST /account/password", httpx.SignedIn, h.changePassword)
+	h.route(mux, "POST /account/tokens", httpx.SignedIn, h.createToken)
+	h.route(mux, "POST /account/tokens/{id}/revoke", httpx.SignedIn, h.revokeToken)
+	h.route(mux, "POST /account/org", httpx.SignedIn, h.switchOrg)
+	h.route(mux, "GET /home", httpx.SignedIn, h.areaHome)
+
+	h.route(mux, "GET /buyer/{$}", httpx.BuyerAny, h.buyerHome)
+	h.route(mux, "GET /buyer/members", httpx.BuyerAny, h.orgMembers("buyer"))
+
+	h.route(mux, "GET /seller/{$}", httpx.Seller, h.sellerHome)
+	h.route(mux, "GET /seller/products", httpx.Seller, h.sellerProducts)
+	h.route(mux, "GET /seller/members", httpx.Seller, h.orgMembers("seller"))
+
+	h.route(mux, "GET /admin/{$}", httpx.StaffAny, h.adminHome)
+	h.route(mux, "GET /admin/orgs/{kind}", httpx.StaffAny, h.adminOrgs)
+	h.route(mux, "GET /admin/staff", httpx.AdminOnly, h.adminStaff)
+	h.route(mux, "POST /admin/staff", httpx.AdminOnly, h.adminCreateStaff)
+	h.route(mux, "POST /admin/staff/reset", httpx.AdminOnly, h.adminResetPassword)
+	h.route(mux, "GET /admin/audit", httpx.AdminOnly, h.adminAudit)
+
+	// Anything else is a friendly 404.
+	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
+		return errs.E(errs.NotFound, "err.page_not_found")
+	})
+}
+
+// categories returns the category tree, cached for a few seconds.
+func (h *Handler) categories(ctx context.Context) []catalog.Category {
+	h.catMu.Lock()
+	defer h.catMu.Unlock()
+	if time.Since(h.catAt) < 30*time.Second && h.catList != nil {
+		return h.catList
+	}
+	list, err := h.Catalog.Categories(ctx)
+	if err != nil {
+		slog.ErrorContext(ctx, "load categories", "err", err)
+		return h.catList
+	}
+	h.catList, h.catAt = list, time.Now()
+	return list
+}
