@@ -92,7 +92,6 @@ func (a *API) Spec() obj {
 			"title":       "Zhuchao API",
 			"version":     Version,
 			"description": "The JSON API of Zhuchao (筑巢), the open-source industrial B2B marketplace. Authenticate with an API token (Authorization: Bearer zct_…) created in 账户与安全. Every object is scoped to the token's organisation: another organisation's object answers 404.",
-			"license":     obj{"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
 		},
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,
