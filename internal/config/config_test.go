@@ -1,0 +1,56 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+)
+
+func parse(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	c := Default()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.Register(fs, true)
+	err := c.Parse(fs, args)
+	return c, err
+}
+
+func TestEnvironmentAndFlags(t *testing.T) {
+	c, err := parse(t, map[string]string{"ZHUCHAO_ADDR": "0.0.0.0:9000", "ZHUCHAO_TRUST_PROXY": "true", "ZHUCHAO_LOG_LEVEL": "warn"}, "--log-level", "debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || !c.TrustProxy || c.LogLevel != "debug" {
+		t.Fatalf("environment or flag precedence wrong: %+v", c)
+	}
+}
+
+func TestEveryBadValueIsNamed(t *testing.T) {
+	_, err := parse(t, nil, "--addr", "nowhere", "--log-level", "loud", "--public-url", "ftp://x", "--database", "mysql://x", "--session-lifetime", "1s")
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, name := range []string{"--addr (ZHUCHAO_ADDR)", "--log-level", "--public-url", "--database", "--session-lifetime"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+	if _, err := parse(t, map[string]string{"ZHUCHAO_TRUST_PROXY": "maybe"}); err == nil || !strings.Contains(err.Error(), "ZHUCHAO_TRUST_PROXY") {
+		t.Errorf("bad environment value: %v", err)
+	}
+}
+
+func TestSecureCookiesFollowPublicURL(t *testing.T) {
+	c, err := parse(t, nil, "--public-url", "https://www.example.cn/")
+	if err != nil || !c.SecureCookies() || c.PublicURL != "https://www.example.cn" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if c.DatabaseURL() != "zhuchao-data/zhuchao.db" {
+		t.Fatalf("default database %q", c.DatabaseURL())
+	}
+}
