@@ -140,8 +140,6 @@ type Reader interface {
 	Brands(ctx context.Context) ([]Brand, error)
 	// Counts returns the number of on-sale products and SKUs.
 	Counts(ctx context.Context) (products, skus int64, err error)
-	// LatestProducts returns up to n on-sale products, newest first.
-	LatestProducts(ctx context.Context, n int) ([]ProductCard, error)
 }
 
 // ProductCard is what a listing shows of a product.

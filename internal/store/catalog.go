@@ -170,32 +170,3 @@ func (s *Store) Counts(ctx context.Context) (products, skus int64, err error) {
 	}
 	return
 }
-
-// LatestProducts returns up to n on-sale products, newest first, as listing cards.
-func (s *Store) LatestProducts(ctx context.Context, n int) ([]catalog.ProductCard, error) {
-	rows, err := s.DB.Query(ctx, `SELECT p.id, p.title, c.code, COALESCE(b.name, ''), o.name,
-			(SELECT MIN(k.price) FROM skus k WHERE k.product_id = p.id),
-			(SELECT MIN(k.unit) FROM skus k WHERE k.product_id = p.id),
-			(SELECT MIN(k.moq) FROM skus k WHERE k.product_id = p.id),
-			(SELECT COUNT(*) FROM skus k WHERE k.product_id = p.id)
-		FROM products p
-		JOIN categories c ON c.id = p.category_id
-		JOIN orgs o ON o.id = p.supplier_id
-		LEFT JOIN brands b ON b.id = p.brand_id
-		WHERE p.status = 'on_sale'
-		ORDER BY p.created_at DESC, p.id DESC
-		LIMIT ?`, n)
-	if err != nil {
-		return nil, fmt.Errorf("store: latest products: %w", err)
-	}
-	defer rows.Close()
-	var out []catalog.ProductCard
-	for rows.Next() {
-		var c catalog.ProductCard
-		if err := rows.Scan(&c.ID, &c.Title, &c.CategoryCode, &c.BrandName, &c.SupplierName, &c.MinPrice, &c.Unit, &c.MOQ, &c.SKUCount); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}

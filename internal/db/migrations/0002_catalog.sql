@@ -57,6 +57,7 @@ CREATE TABLE products (
 );
 CREATE INDEX products_supplier ON products (supplier_id, status, updated_at);
 CREATE INDEX products_category ON products (category_id, status);
+CREATE INDEX products_sales ON products (status, sales_count);
 
 CREATE TABLE skus (
     id          @UUID PRIMARY KEY,
