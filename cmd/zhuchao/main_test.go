@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in two goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestCommands(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "zhuchao ") {
+		t.Fatalf("version: %d %q", code, out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"serve", "--help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "-public-url") {
+		t.Fatalf("serve --help: %d %q", code, out.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"serve", "--addr", "nowhere", "--log-level", "loud"}, io.Discard, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), "--addr") || !strings.Contains(errOut.String(), "--log-level") {
+		t.Fatalf("bad flags: %d %q", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard); code != 2 {
+		t.Fatalf("unknown command: %d", code)
+	}
+}
+
+// TestDemoServesAndEachRoleLands runs the demo command as a user would (with a small
+// catalogue), then signs in as each demo role.
+func TestDemoServesAndEachRoleLands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0", "--products", "1000", "--log-level", "error"}, out, io.Discard)
+	}()
+	addrRe := regexp.MustCompile(`demo: (http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if m := addrRe.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("demo exited with %d:\n%s", code, out.String())
+		default:
+		}
+	}
+	if base == "" {
+		t.Fatalf("demo did not start:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "zhuchao-demo") || !strings.Contains(out.String(), "buyer1") {
+		t.Fatalf("demo logins not printed:\n%s", out.String())
+	}
+	res, err := http.Get(base + "/healthz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	for user, area := range map[string]string{"admin": "/admin/", "ops": "/admin/", "zhaoshang": "/admin/", "analyst": "/admin/", "kefu": "/admin/", "supplier1": "/seller/", "buyer1": "/buyer/"} {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := c.PostForm(base+"/login", url.Values{"login": {user}, "password": {"zhuchao-demo"}})
+		if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != area {
+			t.Fatalf("%s login: %v %v", user, res.Status, err)
+		}
+		page, err := c.Get(base + area)
+		if err != nil || page.StatusCode != 200 {
+			t.Fatalf("%s %s: %v", user, area, err)
+		}
+		page.Body.Close()
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("demo exit code %d", code)
+	}
+	// A second run reuses the database.
+	out2 := &syncBuffer{}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	go func() {
+		done <- run(ctx2, []string{"demo", "--data", filepath.Join(dir, "data"), "--addr", "127.0.0.1:0", "--log-level", "error"}, out2, io.Discard)
+	}()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !addrRe.MatchString(out2.String()); time.Sleep(50 * time.Millisecond) {
+	}
+	cancel2()
+	<-done
+	if !strings.Contains(out2.String(), "Using the demo marketplace") {
+		t.Fatalf("second run did not reuse the database:\n%s", out2.String())
+	}
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zhuchao/zhuchao/internal/api"
+	"github.com/zhuchao/zhuchao/internal/config"
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/demo"
+	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/server"
+	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/web"
+)
+
+// openDB opens and migrates the configured database.
+func openDB(ctx context.Context, cfg *config.Config) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL(), db.Options{})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		slog.Info("migrations applied", "versions", applied, "engine", d.Engine)
+	}
+	return d, nil
+}
+
+// newServer wires the stores, services and edges.
+func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
+	st := store.New(d)
+	ids := identity.NewService(d, st, st, nil)
+	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
+	wh, err := web.New(web.Deps{
+		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions,
+		Site: web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL},
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &server.Server{
+		Config: cfg, DB: d, Identity: ids, Sessions: sessions, Web: wh, Version: version,
+		API: api.New(api.Deps{Identity: ids, Catalog: st, Idempotency: st}),
+	}
+	s.Build()
+	return s, nil
+}
+
+func serveFlags(name string, cfg *config.Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	cfg.Register(fs, true)
+	return fs
+}
+
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg := config.Default()
+	fs := serveFlags("serve", &cfg)
+	fs.SetOutput(stdout)
+	if err := cfg.Parse(fs, args); err != nil {
+		return err
+	}
+	setupLogging(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	d, err := openDB(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return listenAndServe(ctx, cfg, d, stdout, nil)
+}
+
+func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.Writer, banner func(addr string)) error {
+	s, err := newServer(cfg, d)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	addr := "http://" + ln.Addr().String()
+	slog.Info("serving", "addr", addr, "database", d.Engine, "version", version)
+	if banner != nil {
+		banner(addr)
+	}
+	return s.Run(ctx, ln)
+}
+
+func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg := config.Default()
+	fs := serveFlags("demo", &cfg)
+	fs.SetOutput(stdout)
+	skus := fs.Int("products", 20000, "number of SKUs to generate on first run (1,000 to 1,000,000+)")
+	seed := fs.Int64("seed", 1, "generator seed: the same seed builds the same marketplace")
+	if err := cfg.Parse(fs, args); err != nil {
+		return err
+	}
+	if *skus < 100 || *skus > 5_000_000 {
+		return fmt.Errorf("--products %d: must be between 100 and 5,000,000", *skus)
+	}
+	setupLogging(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	d, err := openDB(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	seeded, err := demo.Seeded(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !seeded {
+		fmt.Fprintf(stdout, "Generating the demo marketplace (%d SKUs, seed %d) into %s …\n", *skus, *seed, cfg.DatabaseURL())
+		start := time.Now()
+		res, err := demo.Seed(ctx, d, demo.Options{SKUs: *skus, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		c := res.Catalog
+		fmt.Fprintf(stdout, "Done in %s: %d categories, %d brands, %d products, %d SKUs.\n", time.Since(start).Round(time.Millisecond), c.Categories, c.Brands, c.Products, c.SKUs)
+	} else {
+		fmt.Fprintf(stdout, "Using the demo marketplace in %s (delete the folder to generate a new one).\n", cfg.DatabaseURL())
+	}
+	return listenAndServe(ctx, cfg, d, stdout, func(addr string) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "\n筑巢 Zhuchao demo: %s\n\nDemo logins (password for all: %s):\n", addr, demo.Password)
+		for _, l := range demo.Logins() {
+			fmt.Fprintf(&b, "  %-12s %-22s %s\n", l.Username, l.Role, l.Org)
+		}
+		b.WriteString("\nPress Ctrl+C to stop.\n")
+		fmt.Fprint(stdout, b.String())
+	})
+}
+
+func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg := config.Default()
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	cfg.Register(fs, false)
+	if err := cfg.Parse(fs, args); err != nil {
+		return err
+	}
+	setupLogging(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	d, err := db.Open(ctx, cfg.DatabaseURL(), db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := d.Version(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d\n", d.Engine, len(applied), v)
+	return nil
+}
