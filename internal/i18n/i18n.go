@@ -1,6 +1,7 @@
 // Package i18n translates message keys into the user's language. zh-CN is the primary
-// language and the fallback; English is second. Messages live in embedded JSON files, one
-// per language, with {0}, {1}… standing for arguments.
+// language and the fallback; English is second. Messages live in embedded JSON files under
+// locales/<lang>/, one file per area of the product (core.json, supplier.json…), merged at
+// start; {0}, {1}… stand for arguments. A key defined twice is a start-up error.
 package i18n
 
 import (
@@ -26,22 +27,36 @@ const (
 // Langs lists the supported languages, default first.
 var Langs = []Lang{ZH, EN}
 
-//go:embed locales/*.json
+//go:embed locales
 var files embed.FS
 
 var catalogs = map[Lang]map[string]string{}
 
 func init() {
 	for _, l := range Langs {
-		b, err := files.ReadFile("locales/" + string(l) + ".json")
+		dir := "locales/" + string(l)
+		entries, err := files.ReadDir(dir)
 		if err != nil {
 			panic(err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: %s: %v", l, err))
+		all := map[string]string{}
+		for _, e := range entries {
+			b, err := files.ReadFile(dir + "/" + e.Name())
+			if err != nil {
+				panic(err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				panic(fmt.Sprintf("i18n: %s/%s: %v", l, e.Name(), err))
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					panic(fmt.Sprintf("i18n: %s: key %q defined twice", l, k))
+				}
+				all[k] = v
+			}
 		}
-		catalogs[l] = m
+		catalogs[l] = all
 	}
 }
 
