@@ -125,12 +125,8 @@ func (s *Store) ProductDetail(ctx context.Context, id string) (*catalog.Detail, 
 // Template returns the attribute template for the category at path, inherited from its
 // ancestors (root attributes first).
 func (s *Store) Template(ctx context.Context, path string) ([]catalog.Attribute, error) {
-	var codes []string
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	for i := range parts {
-		codes = append(codes, parts[i])
-	}
-	if len(codes) == 0 {
+	codes := strings.Split(strings.Trim(path, "/"), "/")
+	if path == "" || len(codes) == 0 {
 		return nil, nil
 	}
 	args := make([]any, len(codes))
