@@ -76,6 +76,13 @@ type User struct {
 	LastLoginAt  time.Time
 }
 
+// Organisation statuses. A supplier is an applicant until its application is approved.
+const (
+	OrgActive   = "active"
+	OrgApplying = "applying"
+	OrgRejected = "rejected"
+)
+
 // Org is an organisation: the platform, a supplier company or a buyer company.
 type Org struct {
 	ID         string

@@ -31,7 +31,7 @@ func newService(d *db.DB, c *clock) *identity.Service {
 
 func register(t *testing.T, s *identity.Service, login, company string) (*identity.User, *identity.Org) {
 	t.Helper()
-	u, o, err := s.RegisterBuyer(context.Background(), identity.RegisterInput{Login: login, Password: "pass-word-1", DisplayName: "张三", CompanyName: company})
+	u, o, err := s.Register(context.Background(), identity.RegisterInput{Login: login, Password: "pass-word-1", DisplayName: "张三", CompanyName: company})
 	if err != nil {
 		t.Fatalf("register %s: %v", login, err)
 	}
@@ -120,11 +120,11 @@ func TestRegistrationIsAllOrNothing(t *testing.T) {
 		register(t, s, "li@example.cn", "丙公司")
 		// Same credit code twice: the second registration's user must not remain.
 		in := identity.RegisterInput{Login: "wang@example.cn", Password: "pass-word-1", DisplayName: "王", CompanyName: "丁公司", CreditCode: "91350100M000100Y43"}
-		if _, _, err := s.RegisterBuyer(ctx, in); err != nil {
+		if _, _, err := s.Register(ctx, in); err != nil {
 			t.Fatal(err)
 		}
 		in.Login = "zhao@example.cn"
-		_, _, err := s.RegisterBuyer(ctx, in)
+		_, _, err := s.Register(ctx, in)
 		if e := errs.As(err); e == nil || e.Code != errs.Conflict || e.Fields[0].Field != "credit_code" {
 			t.Fatalf("duplicate credit code: %v", err)
 		}

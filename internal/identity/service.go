@@ -99,8 +99,9 @@ func checkName(v *errs.Validator, field, s string, min, max int) string {
 	return s
 }
 
-// RegisterInput is what a new buyer company fills in to open an account.
+// RegisterInput is what a new company fills in to open an account.
 type RegisterInput struct {
+	Kind        OrgKind // Buyer (default) or Supplier (an applicant until approved)
 	Login       string // mobile or email
 	Password    string
 	DisplayName string
@@ -131,6 +132,9 @@ func (in RegisterInput) build() (*User, *Org, error) {
 	checkPassword(&v, "password", in.Password)
 	u.DisplayName = checkName(&v, "display_name", in.DisplayName, 1, 40)
 	o := &Org{Kind: Buyer, Status: "active"}
+	if in.Kind == Supplier {
+		o.Kind, o.Status = Supplier, OrgApplying
+	}
 	o.Name = checkName(&v, "company_name", in.CompanyName, 2, 100)
 	if strings.TrimSpace(in.CreditCode) != "" {
 		code := cn.NormalizeCreditCode(in.CreditCode)
@@ -149,8 +153,9 @@ func (in RegisterInput) Validate() error {
 	return err
 }
 
-// RegisterBuyer creates a user, a buyer company and the user's owner role, all or nothing.
-func (s *Service) RegisterBuyer(ctx context.Context, in RegisterInput) (*User, *Org, error) {
+// Register creates a user, their company and the user's owner role, all or nothing. It
+// joins the caller's transaction, so onboarding can add its own rows atomically.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (*User, *Org, error) {
 	u, o, err := in.build()
 	if err != nil {
 		return nil, nil, err

@@ -113,7 +113,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	var u *identity.User
 	var o *identity.Org
 	if err == nil {
-		u, o, err = h.Identity.RegisterBuyer(r.Context(), in)
+		u, o, err = h.Identity.Register(r.Context(), in)
 	}
 	if err != nil {
 		f, ok := formFromError(lang, v, err)

@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/supplier"
+)
+
+var _ supplier.Store = (*Store)(nil)
+
+const appCols = `id, org_id, applicant_id, state, company_name, credit_code, legal_rep, legal_rep_id, reg_address, business_scope,
+	contact_name, contact_mobile, contact_email, licence_valid_to, categories, brands, licence_blob, checklist, reviewer_id,
+	agreement_version, agreement_at, agreement_ip, submitted_at, decided_at, created_at, updated_at, version`
+
+func scanApplication(row interface{ Scan(...any) error }) (*supplier.Application, error) {
+	var a supplier.Application
+	var cats, brands, check string
+	var agreed, submitted, decided, created, updated int64
+	err := row.Scan(&a.ID, &a.OrgID, &a.ApplicantID, &a.State, &a.CompanyName, &a.CreditCode, &a.LegalRep, &a.LegalRepID, &a.RegAddress, &a.BusinessScope,
+		&a.ContactName, &a.ContactMobile, &a.ContactEmail, &a.LicenceValidTo, &cats, &brands, &a.LicenceBlob, &check, &a.ReviewerID,
+		&a.AgreementVer, &agreed, &a.AgreementIP, &submitted, &decided, &created, &updated, &a.Version)
+	if err != nil {
+		return nil, err
+	}
+	if err := fromJSON(cats, &a.Categories); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(brands, &a.Brands); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(check, &a.Checklist); err != nil {
+		return nil, err
+	}
+	if a.Checklist == nil {
+		a.Checklist = map[string]bool{}
+	}
+	a.AgreementAt, a.SubmittedAt, a.DecidedAt, a.CreatedAt, a.UpdatedAt = db.Time(agreed), db.Time(submitted), db.Time(decided), db.Time(created), db.Time(updated)
+	return &a, nil
+}
+
+func appArgs(a *supplier.Application) []any {
+	cats, brands := a.Categories, a.Brands
+	if cats == nil {
+		cats = []string{}
+	}
+	if brands == nil {
+		brands = []supplier.Brand{}
+	}
+	return []any{a.State, a.CompanyName, a.CreditCode, a.LegalRep, a.LegalRepID, a.RegAddress, a.BusinessScope,
+		a.ContactName, a.ContactMobile, a.ContactEmail, a.LicenceValidTo, jsonText(cats), jsonText(brands), a.LicenceBlob, jsonText(a.Checklist), a.ReviewerID,
+		a.AgreementVer, db.Millis(a.AgreementAt), a.AgreementIP, db.Millis(a.SubmittedAt), db.Millis(a.DecidedAt)}
+}
+
+// CreateApplication inserts a new application.
+func (s *Store) CreateApplication(ctx context.Context, a *supplier.Application) error {
+	if a.ID == "" {
+		a.ID = db.NewID()
+	}
+	args := append([]any{a.ID, a.OrgID, a.ApplicantID}, appArgs(a)...)
+	args = append(args, db.Millis(a.CreatedAt), db.Millis(a.UpdatedAt), a.Version)
+	_, err := s.DB.Exec(ctx, `INSERT INTO supplier_applications (`+appCols+`) VALUES (`+db.Placeholders(27)+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("store: create application: %w", err)
+	}
+	return nil
+}
+
+// Application returns an application by ID.
+func (s *Store) Application(ctx context.Context, id string) (*supplier.Application, error) {
+	if !db.ValidID(id) {
+		return nil, errs.E(errs.NotFound, "err.not_found")
+	}
+	a, err := scanApplication(s.DB.QueryRow(ctx, `SELECT `+appCols+` FROM supplier_applications WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "err.not_found", "application")
+	}
+	return a, nil
+}
+
+// ApplicationByOrg returns an organisation's application.
+func (s *Store) ApplicationByOrg(ctx context.Context, orgID string) (*supplier.Application, error) {
+	a, err := scanApplication(s.DB.QueryRow(ctx, `SELECT `+appCols+` FROM supplier_applications WHERE org_id = ?`, orgID))
+	if err != nil {
+		return nil, notFound(err, "err.not_found", "application by org")
+	}
+	return a, nil
+}
+
+// SaveApplication writes an application if nobody changed it since it was read.
+func (s *Store) SaveApplication(ctx context.Context, a *supplier.Application) error {
+	args := append(appArgs(a), db.Millis(a.UpdatedAt), a.ID, a.Version)
+	res, err := s.DB.Exec(ctx, `UPDATE supplier_applications SET state = ?, company_name = ?, credit_code = ?, legal_rep = ?, legal_rep_id = ?,
+		reg_address = ?, business_scope = ?, contact_name = ?, contact_mobile = ?, contact_email = ?, licence_valid_to = ?, categories = ?,
+		brands = ?, licence_blob = ?, checklist = ?, reviewer_id = ?, agreement_version = ?, agreement_at = ?, agreement_ip = ?,
+		submitted_at = ?, decided_at = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("store: save application: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.E(errs.Conflict, "err.stale_version")
+	}
+	a.Version++
+	return nil
+}
+
+// Applications lists applications in the given states, oldest submission first.
+func (s *Store) Applications(ctx context.Context, f supplier.Filter) ([]supplier.Application, int64, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	where, args := "1 = 1", []any{}
+	if len(f.States) > 0 {
+		where = "state IN (" + db.Placeholders(len(f.States)) + ")"
+		for _, st := range f.States {
+			args = append(args, st)
+		}
+	}
+	var total int64
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM supplier_applications WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count applications: %w", err)
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+appCols+` FROM supplier_applications WHERE `+where+`
+		ORDER BY CASE WHEN submitted_at = 0 THEN created_at ELSE submitted_at END, id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: applications: %w", err)
+	}
+	defer rows.Close()
+	var out []supplier.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *a)
+	}
+	return out, total, rows.Err()
+}
+
+// AddDecision appends a review decision.
+func (s *Store) AddDecision(ctx context.Context, d *supplier.Decision) error {
+	check := d.Checklist
+	if check == nil {
+		check = map[string]bool{}
+	}
+	_, err := s.DB.Exec(ctx, `INSERT INTO supplier_decisions (application_id, at, actor_id, actor_name, from_state, to_state, reason, checklist)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ApplicationID, db.Millis(d.At), d.ActorID, d.ActorName, d.From, d.To, d.Reason, jsonText(check))
+	if err != nil {
+		return fmt.Errorf("store: add decision: %w", err)
+	}
+	return nil
+}
+
+// Decisions lists an application's decisions, oldest first.
+func (s *Store) Decisions(ctx context.Context, applicationID string) ([]supplier.Decision, error) {
+	rows, err := s.DB.Query(ctx, `SELECT seq, application_id, at, actor_id, actor_name, from_state, to_state, reason, checklist
+		FROM supplier_decisions WHERE application_id = ? ORDER BY seq`, applicationID)
+	if err != nil {
+		return nil, fmt.Errorf("store: decisions: %w", err)
+	}
+	defer rows.Close()
+	var out []supplier.Decision
+	for rows.Next() {
+		var d supplier.Decision
+		var at int64
+		var check string
+		if err := rows.Scan(&d.Seq, &d.ApplicationID, &at, &d.ActorID, &d.ActorName, &d.From, &d.To, &d.Reason, &check); err != nil {
+			return nil, err
+		}
+		d.At = db.Time(at)
+		if err := fromJSON(check, &d.Checklist); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SetOrgStatus changes a supplier organisation's status; name and credit code replace the
+// stored ones when given.
+func (s *Store) SetOrgStatus(ctx context.Context, orgID, status, name, creditCode string, at time.Time) error {
+	q := `UPDATE orgs SET status = ?, updated_at = ?`
+	args := []any{status, db.Millis(at)}
+	if strings.TrimSpace(name) != "" {
+		q += `, name = ?`
+		args = append(args, name)
+	}
+	if creditCode != "" {
+		q += `, credit_code = ?`
+		args = append(args, creditCode)
+	}
+	q += ` WHERE id = ? AND kind = 'supplier'`
+	args = append(args, orgID)
+	res, err := s.DB.Exec(ctx, q, args...)
+	if db.IsUniqueViolation(err) {
+		e := errs.Field("credit_code", "err.credit_code_taken")
+		e.Code = errs.Conflict
+		return e
+	}
+	if err != nil {
+		return fmt.Errorf("store: set org status: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.E(errs.NotFound, "err.not_found")
+	}
+	return nil
+}
+
+// CategoryExists reports whether id names an active category.
+func (s *Store) CategoryExists(ctx context.Context, id string) bool {
+	if !db.ValidID(id) {
+		return false
+	}
+	var n int
+	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE id = ? AND status = 'active'`, id).Scan(&n)
+	return err == nil && n > 0
+}
