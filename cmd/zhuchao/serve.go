@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/supplier"
 	"github.com/zhuchao/zhuchao/internal/web"
 )
 
@@ -43,8 +44,9 @@ func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
 	st := store.New(d)
 	ids := identity.NewService(d, st, st, nil)
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
+	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: time.Now}
 	wh, err := web.New(web.Deps{
-		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions,
+		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup,
 		Site: web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL},
 	})
 	if err != nil {

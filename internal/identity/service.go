@@ -102,7 +102,7 @@ func checkName(v *errs.Validator, field, s string, min, max int) string {
 // RegisterInput is what a new company fills in to open an account.
 type RegisterInput struct {
 	Kind        OrgKind // Buyer (default) or Supplier (an applicant until approved)
-	Login       string // mobile or email
+	Login       string  // mobile or email
 	Password    string
 	DisplayName string
 	CompanyName string

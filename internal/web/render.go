@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,16 @@ func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, ar
 // Asset returns an asset's hashed URL.
 func (p *Page) Asset(name string) string { return p.assets.URL(name) }
 
+// Can reports whether the caller holds any of the named roles in its organisation.
+func (p *Page) Can(roles ...string) bool {
+	for _, r := range roles {
+		if p.P.Has(identity.Role(r)) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsZH reports whether the page is in Chinese.
 func (p *Page) IsZH() bool { return p.Lang == i18n.ZH }
 
@@ -84,6 +95,29 @@ func (p *Page) CatName(c catalog.Category) string {
 		return c.NameEN
 	}
 	return c.NameZH
+}
+
+// V returns the submitted value of a field when the page re-shows a form, else def.
+func (p *Page) V(name, def string) string {
+	if p.Form != nil && p.Form.Values != nil {
+		return p.Form.Values.Get(name)
+	}
+	return def
+}
+
+// Checked reports whether value is chosen for a multi-value field: from the submitted
+// form when the page re-shows one, else from stored.
+func (p *Page) Checked(name, value string, stored []string) bool {
+	list := stored
+	if p.Form != nil && p.Form.Values != nil {
+		list = p.Form.Values[name]
+	}
+	for _, s := range list {
+		if s == value {
+			return true
+		}
+	}
+	return false
 }
 
 // Form carries submitted values and per-field errors back to a form.
@@ -159,7 +193,8 @@ var funcs = template.FuncMap{
 	"num":     func(n int64) string { return groupDigits(n) },
 	"role":    func(p *Page, r identity.Role) string { return p.T("role." + string(r)) },
 	"orgkind": func(p *Page, k identity.OrgKind) string { return p.T("orgkind." + string(k)) },
-	"eq1":     func(a, b string) bool { return a == b },
+	"chain":   func(c []string) string { return strings.Join(c, " > ") },
+	"in":      func(v string, list []string) bool { return slices.Contains(list, v) },
 }
 
 var shanghai = func() *time.Location {

@@ -17,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/supplier"
 )
 
 // Catalog is what the pages read of the catalogue.
@@ -37,6 +38,7 @@ type Deps struct {
 	Catalog  Catalog
 	Audit    audit.Store
 	Stats    Stats
+	Supplier *supplier.Service
 	Sessions *scs.SessionManager
 	Site     Site
 }
@@ -122,6 +124,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "POST /admin/staff", httpx.AdminOnly, h.adminCreateStaff)
 	h.route(mux, "POST /admin/staff/reset", httpx.AdminOnly, h.adminResetPassword)
 	h.route(mux, "GET /admin/audit", httpx.AdminOnly, h.adminAudit)
+
+	h.registerSupplier(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
