@@ -92,6 +92,8 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	res := &Result{}
 	base := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	var supplierIDs []string
+	var owners []*identity.User
+	var reviewer *identity.User
 	err = d.WithTx(ctx, func(ctx context.Context) error {
 		n := 0
 		user := func(username, name, mobile string) (*identity.User, error) {
@@ -123,6 +125,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 			if err := st.AddRole(ctx, plat.ID, u.ID, s.role, base); err != nil {
 				return err
 			}
+			if s.role == identity.MerchantRecruitment {
+				reviewer = u
+			}
 		}
 		for i, name := range supplierNames {
 			o, err := org(identity.Supplier, name, creditCode(r, i), i+1)
@@ -137,6 +142,7 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 			if err := st.AddRole(ctx, o.ID, owner.ID, identity.Owner, base); err != nil {
 				return err
 			}
+			owners = append(owners, owner)
 			if i < 3 {
 				staffU, err := user(fmt.Sprintf("supplier%d-staff", i+1), "店铺客服", "")
 				if err != nil {
@@ -184,6 +190,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("demo: catalogue: %w", err)
 	}
 	res.Catalog = stats
+	if err := seedApplications(ctx, d, st, r, hash, supplierIDs, owners, reviewer, base); err != nil {
+		return nil, fmt.Errorf("demo: applications: %w", err)
+	}
 	_, err = d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, seededKey,
 		fmt.Sprintf(`{"skus":%d,"seed":%d}`, opt.SKUs, opt.Seed), db.Millis(time.Now()))
 	if err != nil {
@@ -198,6 +207,7 @@ func Logins() []Login {
 		{"admin", "admin", "筑巢平台"}, {"ops", "ops_manager", "筑巢平台"}, {"zhaoshang", "merchant_recruitment", "筑巢平台"},
 		{"analyst", "analyst", "筑巢平台"}, {"kefu", "customer_service", "筑巢平台"},
 		{"supplier1", "owner", supplierNames[0]}, {"supplier2", "owner", supplierNames[1]}, {"supplier3", "owner", supplierNames[2]},
+		{"applicant1", "owner (submitted)", applicants[0].name}, {"applicant4", "owner (returned)", applicants[3].name},
 		{"buyer1", "owner", buyerNames[0]}, {"buyer2", "owner", buyerNames[1]},
 		{"caigou1", "purchaser", buyerNames[0]}, {"shenpi1", "approver", buyerNames[0]}, {"caiwu1", "finance", buyerNames[0]},
 	}
