@@ -89,7 +89,7 @@ func (h *Handler) appView(r *http.Request, a *supplier.Application, hist []suppl
 	}
 	var roots []catalog.Category
 	for _, c := range h.categories(r.Context()) {
-		if c.Depth <= 1 {
+		if c.ParentID == "" {
 			roots = append(roots, c)
 		}
 	}
