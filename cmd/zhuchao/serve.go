@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 	"github.com/zhuchao/zhuchao/internal/web"
 )
@@ -44,9 +45,10 @@ func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
 	st := store.New(d)
 	ids := identity.NewService(d, st, st, nil)
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
+	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
 	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: time.Now}
 	wh, err := web.New(web.Deps{
-		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup,
+		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores,
 		Site: web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL},
 	})
 	if err != nil {

@@ -157,11 +157,15 @@ type ProductCard struct {
 
 // CardFilter selects product cards for listing pages.
 type CardFilter struct {
-	CategoryPath string // subtree prefix, e.g. "/fasteners/"; "" for all
-	SupplierID   string // one supplier's products (any status when set)
-	Query        string // words that must all appear in the title
-	Limit        int
-	Offset       int
+	CategoryPath string   // subtree prefix, e.g. "/fasteners/"; "" for all
+	SupplierID   string   // one supplier's products
+	IDs          []string // exactly these products
+	// IncludeUnlisted shows products in every status (the supplier's own lists);
+	// otherwise only on-sale products show.
+	IncludeUnlisted bool
+	Query           string // words that must all appear in the title
+	Limit           int
+	Offset          int
 }
 
 // Detail is a product with everything its page shows.

@@ -21,8 +21,22 @@ func (s *Store) ProductCards(ctx context.Context, f catalog.CardFilter) ([]catal
 	if f.SupplierID != "" {
 		where = append(where, "p.supplier_id = ?")
 		args = append(args, f.SupplierID)
-	} else {
+	}
+	if !f.IncludeUnlisted {
 		where = append(where, "p.status = 'on_sale'")
+	}
+	if len(f.IDs) > 0 {
+		var ids []any
+		for _, id := range f.IDs {
+			if db.ValidID(id) {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			return nil, 0, nil
+		}
+		where = append(where, "p.id IN ("+db.Placeholders(len(ids))+")")
+		args = append(args, ids...)
 	}
 	if f.CategoryPath != "" {
 		where = append(where, `c.path LIKE ? ESCAPE '\'`)

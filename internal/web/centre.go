@@ -39,7 +39,7 @@ func (h *Handler) orgMembers(area string) handlerFunc {
 
 func (h *Handler) sellerHome(w http.ResponseWriter, r *http.Request) error {
 	p := httpx.PrincipalFrom(r.Context())
-	cards, total, err := h.Catalog.ProductCards(r.Context(), catalog.CardFilter{SupplierID: p.Org.ID, Limit: 10})
+	cards, total, err := h.Catalog.ProductCards(r.Context(), catalog.CardFilter{SupplierID: p.Org.ID, IncludeUnlisted: true, Limit: 10})
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (h *Handler) sellerProducts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cards, total, err := h.Catalog.ProductCards(r.Context(), catalog.CardFilter{SupplierID: p.Org.ID, Limit: pageSize, Offset: (page - 1) * pageSize})
+	cards, total, err := h.Catalog.ProductCards(r.Context(), catalog.CardFilter{SupplierID: p.Org.ID, IncludeUnlisted: true, Limit: pageSize, Offset: (page - 1) * pageSize})
 	if err != nil {
 		return err
 	}

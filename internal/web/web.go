@@ -17,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 )
 
@@ -39,6 +40,7 @@ type Deps struct {
 	Audit    audit.Store
 	Stats    Stats
 	Supplier *supplier.Service
+	Stores   *storefront.Service
 	Sessions *scs.SessionManager
 	Site     Site
 }
@@ -126,6 +128,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "GET /admin/audit", httpx.AdminOnly, h.adminAudit)
 
 	h.registerSupplier(mux)
+	h.registerStorefront(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {

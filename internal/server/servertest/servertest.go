@@ -24,6 +24,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 	"github.com/zhuchao/zhuchao/internal/web"
 )
@@ -59,8 +60,9 @@ func Start(t testing.TB, d *db.DB) *Env {
 	cfg := config.Default()
 	cfg.LogLevel = "error"
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
+	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
 	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: time.Now}
-	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
+	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,86 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/server/servertest"
+)
+
+func TestStoreDecorationAndTakedown(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		x := e.Login("supplierx")
+		xid := e.Orgs["supplierX"].ID
+		if res := x.Get("/seller/store"); res.StatusCode != 200 {
+			t.Fatalf("editor: %d", res.StatusCode)
+		}
+		if res := x.PostForm("/seller/store/profile", url.Values{"version": {"0"}, "name": {"X紧固件旗舰店"}, "qq": {"12"}, "intro": {"二十年专注紧固件"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "QQ 号应为 5–12 位数字") {
+			t.Fatalf("bad QQ: %d", res.StatusCode)
+		}
+		if res := x.PostForm("/seller/store/profile", url.Values{"version": {"0"}, "name": {"X紧固件旗舰店"}, "qq": {"123456"}, "intro": {"二十年专注紧固件"}, "capability": {"冷镦机 40 台"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("profile: %d %s", res.StatusCode, res.Body)
+		}
+		// Add a banner and a featured module (the form adds one kind at a time).
+		if res := x.PostForm("/seller/store/modules", url.Values{"version": {"1"}, "new_kind": {"banner"}, "then": {"save"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add banner: %d %s", res.StatusCode, res.Body)
+		}
+		if res := x.PostForm("/seller/store/modules", url.Values{"version": {"2"}, "modules[0].kind": {"banner"}, "modules[0].title": {"源头工厂 品质保障"},
+			"modules[0].text": {"8.8级高强度螺栓现货"}, "new_kind": {"featured"}, "then": {"save"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("featured without products must be refused: %d", res.StatusCode)
+		}
+		form := url.Values{"version": {"2"}, "modules[0].kind": {"banner"}, "modules[0].title": {"源头工厂 品质保障"}, "modules[0].text": {"8.8级高强度螺栓现货"},
+			"modules[1].kind": {"featured"}, "modules[1].title": {"热卖推荐"}, "modules[1].products": {e.Products["supplierY"]}, "then": {"publish"}}
+		if res := x.PostForm("/seller/store/modules", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "只能选择本店在售商品") {
+			t.Fatalf("featuring another supplier's product: %d", res.StatusCode)
+		}
+		form.Set("modules[1].products", e.Products["supplierX"])
+		if res := x.PostForm("/seller/store/modules", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publish: %d %s", res.StatusCode, res.Body)
+		}
+		pub := e.NewClient().Get("/store/" + xid)
+		for _, want := range []string{"X紧固件旗舰店", "源头工厂 品质保障", "热卖推荐", "/p/" + e.Products["supplierX"], "营业执照信息", "冷镦机 40 台"} {
+			if !strings.Contains(pub.Body, want) {
+				t.Errorf("store page lacks %q", want)
+			}
+		}
+		if strings.Contains(pub.Body, e.Products["supplierY"]) {
+			t.Error("store page shows another supplier's product")
+		}
+		// Search inside the store finds only this store's products.
+		if res := e.NewClient().Get("/store/" + xid + "?q=螺栓"); !strings.Contains(res.Body, e.Products["supplierX"]) || strings.Contains(res.Body, e.Products["supplierY"]) {
+			t.Error("store search crosses stores")
+		}
+		if got := e.Login("buyera").Get("/seller/store").StatusCode; got != 404 {
+			t.Errorf("buyer opens the store editor: %d", got)
+		}
+		// Ops takes the banner down, then the whole store.
+		var live string
+		d.QueryRow(t.Context(), `SELECT live_modules FROM stores WHERE org_id = ?`, xid).Scan(&live)
+		i := strings.Index(live, `"id":"`)
+		moduleID := live[i+6 : i+6+36]
+		ops := e.Login("ops")
+		if res := ops.PostForm("/admin/stores/"+xid+"/takedown", url.Values{"module_id": {moduleID}, "reason": {"横幅用语夸大"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("module takedown: %d", res.StatusCode)
+		}
+		if res := e.NewClient().Get("/store/" + xid); strings.Contains(res.Body, "源头工厂 品质保障") {
+			t.Error("taken-down module still shown")
+		}
+		if got := e.Login("kefu").PostForm("/admin/stores/"+xid+"/takedown", url.Values{"reason": {"x"}}).StatusCode; got != 404 {
+			t.Errorf("customer service takes a store down: %d", got)
+		}
+		if res := ops.PostForm("/admin/stores/"+xid+"/takedown", url.Values{"reason": {"资质过期"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("store takedown: %d", res.StatusCode)
+		}
+		if got := e.NewClient().Get("/store/" + xid).StatusCode; got != 404 {
+			t.Errorf("taken-down store answers %d", got)
+		}
+		if res := x.Get("/seller/store"); !strings.Contains(res.Body, "资质过期") {
+			t.Error("supplier is not told why its store was taken down")
+		}
+	})
+}
