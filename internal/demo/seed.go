@@ -193,6 +193,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	if err := seedApplications(ctx, d, st, r, hash, supplierIDs, owners, reviewer, base); err != nil {
 		return nil, fmt.Errorf("demo: applications: %w", err)
 	}
+	if err := seedStores(ctx, d, st, supplierIDs, base); err != nil {
+		return nil, fmt.Errorf("demo: stores: %w", err)
+	}
 	_, err = d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, seededKey,
 		fmt.Sprintf(`{"skus":%d,"seed":%d}`, opt.SKUs, opt.Seed), db.Millis(time.Now()))
 	if err != nil {
