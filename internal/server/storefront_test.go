@@ -84,3 +84,27 @@ func TestStoreDecorationAndTakedown(t *testing.T) {
 		}
 	})
 }
+
+func TestFeeRules(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		ops := e.Login("ops")
+		if res := ops.Get("/admin/fees"); res.StatusCode != 200 || !strings.Contains(res.Body, "尚无规则") {
+			t.Fatalf("fees page: %d", res.StatusCode)
+		}
+		bad := url.Values{"kind": {"commission"}, "rate": {"120"}, "effective_from": {"2020-01-01"}}
+		if res := ops.PostForm("/admin/fees", bad); res.StatusCode != 422 || !strings.Contains(res.Body, "生效日期不能早于今天") || !strings.Contains(res.Body, "费率应为 0 到 100") {
+			t.Fatalf("bad rule: %d", res.StatusCode)
+		}
+		good := url.Values{"kind": {"commission"}, "rate": {"0.5"}, "effective_from": {"2099-01-01"}, "note": {"试点"}}
+		if res := ops.PostForm("/admin/fees", good); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("good rule: %d %s", res.StatusCode, res.Body)
+		}
+		if res := ops.Get("/admin/fees"); !strings.Contains(res.Body, "0.50%") || !strings.Contains(res.Body, "2099-01-01") {
+			t.Fatal("rule not listed")
+		}
+		if got := e.Login("kefu").Get("/admin/fees").StatusCode; got != 404 {
+			t.Fatalf("customer service sees fees: %d", got)
+		}
+	})
+}

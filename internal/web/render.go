@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -167,8 +168,13 @@ func formFromError(lang i18n.Lang, values url.Values, err error) (*Form, bool) {
 }
 
 var funcs = template.FuncMap{
+	// pct formats basis points as a percentage.
+	"pct": func(v any) string { bp := toInt(v); return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
 	// yuan formats fen as ¥1,234.50.
-	"yuan": func(fen int64) string { return "¥" + groupDigits(fen/100) + fmt.Sprintf(".%02d", abs(fen%100)) },
+	"yuan": func(v any) string {
+		fen := toInt(v)
+		return "¥" + groupDigits(fen/100) + fmt.Sprintf(".%02d", abs(fen%100))
+	},
 	// price formats a unit price in 0.0001 yuan, keeping at least two decimals.
 	"price": func(p int64) string {
 		s := fmt.Sprintf("%d.%04d", p/10000, abs(p%10000))
@@ -204,6 +210,18 @@ var shanghai = func() *time.Location {
 	}
 	return l
 }()
+
+// toInt reads any integer kind (int64, money.Fen…) for the template functions.
+func toInt(v any) int64 {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int64(rv.Uint())
+	}
+	panic(fmt.Sprintf("web: %T is not an integer", v))
+}
 
 func abs(n int64) int64 {
 	if n < 0 {

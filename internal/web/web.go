@@ -15,6 +15,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/storefront"
@@ -41,6 +42,7 @@ type Deps struct {
 	Stats    Stats
 	Supplier *supplier.Service
 	Stores   *storefront.Service
+	Fees     *fees.Service
 	Sessions *scs.SessionManager
 	Site     Site
 }
@@ -129,6 +131,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 
 	h.registerSupplier(mux)
 	h.registerStorefront(mux)
+	h.registerFees(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {

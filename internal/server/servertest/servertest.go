@@ -21,6 +21,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
@@ -62,7 +63,7 @@ func Start(t testing.TB, d *db.DB) *Env {
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
 	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
 	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: time.Now}
-	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
+	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now}, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
