@@ -47,9 +47,9 @@ func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
 	ids := identity.NewService(d, st, st, nil)
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
 	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
-	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: time.Now}
+	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
 	wh, err := web.New(web.Deps{
-		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now},
+		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now},
 		Site: web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL},
 	})
 	if err != nil {

@@ -30,25 +30,51 @@ func TestSupplierOnboardingThroughPages(t *testing.T) {
 		d.QueryRow(t.Context(), `SELECT id FROM categories WHERE code = 'fasteners'`).Scan(&cat)
 		form := url.Values{"version": {"1"}, "company_name": {"东莞精密五金有限公司"}, "credit_code": {"91350100M000100Y43"}, "legal_rep": {"陈大文"},
 			"reg_address": {"广东省东莞市长安镇 88 号"}, "business_scope": {"五金制品制造"}, "contact_name": {"陈经理"}, "contact_mobile": {"13711112222"},
-			"categories": {cat}, "licence": {"scan-1"},
+			"categories": {cat},
 			"brands[0].name": {"精钜"}, "brands[0].kind": {"trademark"}, "brands[0].tm_no": {"88886666"}, "brands[0].holder": {"东莞精密五金有限公司"},
-			"brands[0].valid_to": {"2031-05-01"}, "brands[0].doc": {"scan-2"},
+			"brands[0].valid_to": {"2031-05-01"},
 			"brands[1].name": {""}, "brands[1].kind": {"trademark"},
 			"action": {"submit"}}
+		files := map[string]struct {
+			Name string
+			Data []byte
+		}{"licence_file": {"执照.png", servertest.PNG()}, "brands[0].doc_file": {"商标证.pdf", servertest.PDF()}}
+		post := func(v url.Values) *servertest.Response {
+			body, ctype := servertest.Multipart(v, files)
+			return s.Do("POST", "/seller/application", ctype, body)
+		}
 		// Without the agreement nothing is submitted, and the page names the field.
-		res = s.PostForm("/seller/application", form)
+		res = post(form)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "请阅读并同意服务协议") {
 			t.Fatalf("submit without agreement: %d", res.StatusCode)
 		}
 		form.Set("agree", "1")
 		form.Set("brands[0].valid_to", "2020-01-01")
-		res = s.PostForm("/seller/application", form)
+		res = post(form)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "2020-01-01 已过期") {
 			t.Fatalf("expired trademark: %d", res.StatusCode)
 		}
 		form.Set("brands[0].valid_to", "2031-05-01")
-		if res = s.PostForm("/seller/application", form); res.StatusCode != http.StatusSeeOther {
+		if res = post(form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("submit: %d %s", res.StatusCode, res.Body)
+		}
+		// The scans are readable by the applicant and staff only, served safely.
+		var licence string
+		d.QueryRow(t.Context(), `SELECT licence_blob FROM supplier_applications`).Scan(&licence)
+		if f := s.Get("/files/" + licence); f.StatusCode != 200 || f.Header.Get("X-Content-Type-Options") != "nosniff" || f.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("applicant reads its licence: %d %v", f.StatusCode, f.Header)
+		}
+		if f := s.Get("/files/" + licence + "/thumb240"); f.StatusCode != 200 || f.Header.Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("thumbnail: %d", f.StatusCode)
+		}
+		if got := e.Login("supplierx").Get("/files/" + licence).StatusCode; got != 404 {
+			t.Fatalf("another supplier reads the licence: %d", got)
+		}
+		if got := e.NewClient().Get("/files/" + licence).StatusCode; got != 404 {
+			t.Fatalf("anonymous reads the licence: %d", got)
+		}
+		if got := e.Login("admin").Get("/files/" + licence).StatusCode; got != 200 {
+			t.Fatalf("staff cannot read the licence: %d", got)
 		}
 		// Buyers and suppliers cannot reach the queue; admin can.
 		if got := e.Login("buyera").Get("/admin/applications").StatusCode; got != 404 {

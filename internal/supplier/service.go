@@ -14,6 +14,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/upload"
 )
 
 // Service runs onboarding. Supplier-side methods act only on the caller's own
@@ -25,6 +26,8 @@ type Service struct {
 	Audit    audit.Store
 	// CategoryExists reports whether a category ID names an active category.
 	CategoryExists func(ctx context.Context, id string) bool
+	// Blobs keeps uploaded scans, written in the same transaction as the application.
+	Blobs upload.Store
 	Now            func() time.Time
 }
 
@@ -73,6 +76,33 @@ type Form struct {
 	Brands                                                                   []Brand
 	LicenceBlob                                                              string
 	Version                                                                  int64
+	// Files uploaded with the form: the licence scan, and brand documents by row.
+	LicenceFile *File
+	BrandFiles  map[int]*File
+}
+
+// File is an uploaded file as the form received it.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// storeFile validates and stores an uploaded scan (image or PDF) for the organisation;
+// a refusal names field.
+func (s *Service) storeFile(ctx context.Context, orgID, field string, f *File) (string, error) {
+	b, err := upload.New(orgID, f.Name, f.Data, upload.ImagesAndPDF, upload.MaxDocumentBytes, s.Now())
+	if err != nil {
+		if e := errs.As(err); e != nil {
+			for i := range e.Fields {
+				e.Fields[i].Field = field
+			}
+		}
+		return "", err
+	}
+	if err := s.Blobs.PutBlob(ctx, b); err != nil {
+		return "", err
+	}
+	return b.ID, nil
 }
 
 const maxBrands = 20
@@ -283,7 +313,49 @@ func (s *Service) edit(ctx context.Context, p *identity.Principal, d Form, submi
 		if d.Version != a.Version {
 			return errs.E(errs.Conflict, "err.stale_version")
 		}
+		// Uploaded files are stored in this transaction: if anything fails, none stay.
+		var v errs.Validator
+		if d.LicenceFile != nil {
+			id, err := s.storeFile(ctx, p.Org.ID, "licence", d.LicenceFile)
+			if !v.Merge(err) && err != nil {
+				return err
+			}
+			d.LicenceBlob = id
+		}
+		for i, f := range d.BrandFiles {
+			if i < 0 || i >= len(d.Brands) {
+				continue
+			}
+			id, err := s.storeFile(ctx, p.Org.ID, fmt.Sprintf("brands[%d].doc", i), f)
+			if !v.Merge(err) && err != nil {
+				return err
+			}
+			d.Brands[i].DocBlob = id
+		}
+		// A file reference kept from an earlier save must be this organisation's own.
+		known := map[string]bool{a.LicenceBlob: true}
+		for _, b := range a.Brands {
+			known[b.DocBlob] = true
+		}
+		own := func(id string) bool {
+			if id == "" || known[id] {
+				return true
+			}
+			owner, _, err := s.Blobs.BlobOwner(ctx, id)
+			return err == nil && owner == p.Org.ID
+		}
+		if d.LicenceFile == nil && !own(d.LicenceBlob) {
+			d.LicenceBlob = ""
+		}
+		for i := range d.Brands {
+			if d.BrandFiles[i] == nil && !own(d.Brands[i].DocBlob) {
+				d.Brands[i].DocBlob = ""
+			}
+		}
 		if err := s.apply(ctx, a, d, submit); err != nil {
+			v.Merge(err)
+		}
+		if err := v.Err(); err != nil {
 			return err
 		}
 		now := s.Now()

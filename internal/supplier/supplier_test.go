@@ -41,7 +41,7 @@ func setup(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	staff, _ := ids.Principal(ctx, u.ID, "")
-	return &env{svc: &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: now}, ids: ids, st: st, category: cat.ID, staff: staff}
+	return &env{svc: &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: now}, ids: ids, st: st, category: cat.ID, staff: staff}
 }
 
 func (e *env) apply(t *testing.T, login string) *identity.Principal {
@@ -64,10 +64,12 @@ func (e *env) complete(version int64) supplier.Form {
 	return supplier.Form{
 		CompanyName: "宁波测试紧固件有限公司", CreditCode: "91350100M000100Y43", LegalRep: "王大力", LegalRepID: "11010519491231002X",
 		RegAddress: "浙江省宁波市北仑区新碶街道 1 号", BusinessScope: "紧固件制造、销售", ContactName: "王经理", ContactMobile: "13900001111",
-		LicenceValidTo: "", Categories: []string{e.category}, LicenceBlob: "licence-scan",
+		LicenceValidTo: "", Categories: []string{e.category},
+		LicenceFile: &supplier.File{Name: "营业执照.png", Data: servertest.PNG()},
+		BrandFiles:  map[int]*supplier.File{0: {Name: "商标证.pdf", Data: servertest.PDF()}, 1: {Name: "授权书.png", Data: servertest.PNG()}},
 		Brands: []supplier.Brand{
-			{Name: "固特牢", Kind: supplier.Trademark, TrademarkNo: "12345678", Holder: "宁波测试紧固件有限公司", ValidTo: "2030-01-01", DocBlob: "tm-scan"},
-			{Name: "恒钜", Kind: supplier.Authorisation, Grantor: "恒钜经销公司", Scope: "华东区紧固件", Chain: []string{"恒钜集团", "恒钜经销公司"}, ValidTo: "2027-06-30", DocBlob: "auth-scan"},
+			{Name: "固特牢", Kind: supplier.Trademark, TrademarkNo: "12345678", Holder: "宁波测试紧固件有限公司", ValidTo: "2030-01-01"},
+			{Name: "恒钜", Kind: supplier.Authorisation, Grantor: "恒钜经销公司", Scope: "华东区紧固件", Chain: []string{"恒钜集团", "恒钜经销公司"}, ValidTo: "2027-06-30"},
 		},
 		Version: version,
 	}
@@ -94,6 +96,24 @@ func TestApplicationWorkflow(t *testing.T) {
 			if !fields[f] {
 				t.Errorf("incomplete submission does not name %s: %v", f, err)
 			}
+		}
+		// An executable posing as the licence scan is refused and nothing is stored.
+		exe := e.complete(a.Version)
+		exe.LicenceFile = &supplier.File{Name: "licence.jpg", Data: append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 64)...)}
+		_, err = e.svc.Submit(ctx, p, exe, true)
+		if ee := errs.As(err); ee == nil || ee.Fields[0].Field != "licence" {
+			t.Fatalf("executable licence: %v", err)
+		}
+		var blobs int
+		d.QueryRow(ctx, `SELECT COUNT(*) FROM blobs`).Scan(&blobs)
+		if blobs != 0 {
+			t.Fatalf("a refused submission stored %d files", blobs)
+		}
+		// A file reference to another organisation's upload is not taken.
+		stolen := e.complete(a.Version)
+		stolen.LicenceFile, stolen.LicenceBlob = nil, "01900000-0000-7000-8000-000000000001"
+		if _, err := e.svc.Submit(ctx, p, stolen, true); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("foreign file reference: %v", err)
 		}
 		// A wrong credit code, an expired authorisation and a broken chain are named.
 		bad := e.complete(a.Version)

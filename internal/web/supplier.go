@@ -143,11 +143,29 @@ func formToApplication(v url.Values) supplier.Form {
 func (h *Handler) saveApplication(w http.ResponseWriter, r *http.Request) error {
 	lang := httpx.LangFrom(r.Context())
 	p := httpx.PrincipalFrom(r.Context())
-	v, err := parseForm(w, r)
+	v, files, err := parseMultipart(w, r)
 	if err != nil {
 		return err
 	}
 	in := formToApplication(v)
+	for field, fh := range files {
+		data, err := readUpload(fh)
+		if err != nil {
+			return err
+		}
+		f := &supplier.File{Name: fh.Filename, Data: data}
+		if field == "licence_file" {
+			in.LicenceFile = f
+			continue
+		}
+		var i int
+		if _, err := fmt.Sscanf(field, "brands[%d].doc_file", &i); err == nil && i >= 0 && i < len(in.Brands) {
+			if in.BrandFiles == nil {
+				in.BrandFiles = map[int]*supplier.File{}
+			}
+			in.BrandFiles[i] = f
+		}
+	}
 	submit := v.Get("action") == "submit"
 	if submit {
 		_, err = h.Supplier.Submit(r.Context(), p, in, v.Get("agree") == "1")

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,4 +52,49 @@ func safeNext(next string) string {
 
 func (h *Handler) flash(r *http.Request, msg string) {
 	h.sessions.Put(r.Context(), "flash", msg)
+}
+
+// maxUploadBytes bounds a multipart form with files.
+const maxUploadBytes = 64 << 20
+
+// parseMultipart reads a multipart form with files, within maxUploadBytes; it also
+// accepts a plain urlencoded form. Files are returned by field name.
+func parseMultipart(w http.ResponseWriter, r *http.Request) (url.Values, map[string]*multipart.FileHeader, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		v, err := parseForm(w, r)
+		return v, nil, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, nil, errs.E(errs.TooLarge, "err.body_too_large")
+		}
+		return nil, nil, errs.E(errs.Invalid, "err.form_malformed")
+	}
+	v := url.Values(r.MultipartForm.Value)
+	for k, vs := range v {
+		for _, s := range vs {
+			if !validText(s) {
+				return nil, nil, errs.Field(k, "err.bad_chars")
+			}
+		}
+	}
+	files := map[string]*multipart.FileHeader{}
+	for k, fhs := range r.MultipartForm.File {
+		if len(fhs) > 0 && fhs[0].Size > 0 {
+			files[k] = fhs[0]
+		}
+	}
+	return v, files, nil
+}
+
+// readUpload reads an uploaded file whole (its size is already bounded by the form).
+func readUpload(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, errs.E(errs.Invalid, "err.form_malformed")
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }

@@ -43,6 +43,7 @@ type Deps struct {
 	Supplier *supplier.Service
 	Stores   *storefront.Service
 	Fees     *fees.Service
+	Files    Files
 	Sessions *scs.SessionManager
 	Site     Site
 }
@@ -132,6 +133,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerSupplier(mux)
 	h.registerStorefront(mux)
 	h.registerFees(mux)
+	h.registerFiles(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {

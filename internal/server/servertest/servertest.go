@@ -62,8 +62,8 @@ func Start(t testing.TB, d *db.DB) *Env {
 	cfg.LogLevel = "error"
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
 	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
-	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Now: time.Now}
-	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now}, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
+	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
+	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now}, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
