@@ -52,7 +52,7 @@ func seedStores(ctx context.Context, d *db.DB, st *store.Store, supplierIDs []st
 				Text: fmt.Sprintf("%s成立于 %d 年,专注工业品制造与分销。\n\n拥有完整的生产与检测体系,产品出厂逐批检验,提供材质证明与检测报告。", o.Name, 1998+i)})
 			at := base.Add(time.Duration(30+i) * 24 * time.Hour)
 			s := &storefront.Store{OrgID: id, Name: o.Name, Intro: "工业品源头供应商,支持对公转账、增值税专用发票。",
-				Capability: fmt.Sprintf("厂房面积 %d 平方米,自动化生产线 %d 条,年产能稳定。", 8000+i*1500, 6+i%5),
+				Capability:   fmt.Sprintf("厂房面积 %d 平方米,自动化生产线 %d 条,年产能稳定。", 8000+i*1500, 6+i%5),
 				Certificates: "ISO 9001:2015 质量管理体系认证\nISO 14001:2015 环境管理体系认证", Phone: fmt.Sprintf("0574-8%07d", 6000000+i*37),
 				QQ: fmt.Sprint(800100200 + i*7), Draft: modules, Live: modules, PublishedAt: at, UpdatedAt: at}
 			if err := st.SaveStore(ctx, s); err != nil {

@@ -30,10 +30,10 @@ func TestSupplierOnboardingThroughPages(t *testing.T) {
 		d.QueryRow(t.Context(), `SELECT id FROM categories WHERE code = 'fasteners'`).Scan(&cat)
 		form := url.Values{"version": {"1"}, "company_name": {"东莞精密五金有限公司"}, "credit_code": {"91350100M000100Y43"}, "legal_rep": {"陈大文"},
 			"reg_address": {"广东省东莞市长安镇 88 号"}, "business_scope": {"五金制品制造"}, "contact_name": {"陈经理"}, "contact_mobile": {"13711112222"},
-			"categories": {cat},
+			"categories":     {cat},
 			"brands[0].name": {"精钜"}, "brands[0].kind": {"trademark"}, "brands[0].tm_no": {"88886666"}, "brands[0].holder": {"东莞精密五金有限公司"},
 			"brands[0].valid_to": {"2031-05-01"},
-			"brands[1].name": {""}, "brands[1].kind": {"trademark"},
+			"brands[1].name":     {""}, "brands[1].kind": {"trademark"},
 			"action": {"submit"}}
 		files := map[string]struct {
 			Name string

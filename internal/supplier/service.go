@@ -28,7 +28,7 @@ type Service struct {
 	CategoryExists func(ctx context.Context, id string) bool
 	// Blobs keeps uploaded scans, written in the same transaction as the application.
 	Blobs upload.Store
-	Now            func() time.Time
+	Now   func() time.Time
 }
 
 // reviewer reports whether p may review applications.
