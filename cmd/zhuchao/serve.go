@@ -17,6 +17,8 @@ import (
 	"github.com/zhuchao/zhuchao/internal/demo"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/jobs"
+	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
 	"github.com/zhuchao/zhuchao/internal/storefront"
@@ -47,9 +49,10 @@ func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
 	ids := identity.NewService(d, st, st, nil)
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
 	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
-	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
+	notes := &notify.Service{Store: st, Now: time.Now}
+	sup := &supplier.Service{Notify: notes, DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
 	wh, err := web.New(web.Deps{
-		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now},
+		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Notify: notes, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now},
 		Site: web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL},
 	})
 	if err != nil {
@@ -90,6 +93,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 	if err != nil {
 		return err
 	}
+	startJobs(ctx, d, s)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -171,4 +175,24 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s: applied %d migration(s); schema version %d\n", d.Engine, len(applied), v)
 	return nil
+}
+
+// startJobs runs timed work from the job table on this node: every node runs a runner,
+// and a job runs once across them.
+func startJobs(ctx context.Context, d *db.DB, s *server.Server) {
+	st := store.New(d)
+	r := jobs.NewRunner(st, jobs.NodeID(), time.Now)
+	const sweep = "credentials.sweep"
+	r.Register(sweep, func(ctx context.Context, j jobs.Job) error {
+		res, err := s.Web.Supplier.SweepCredentials(ctx, time.Now())
+		if err != nil {
+			return err
+		}
+		slog.Info("credential sweep", "reminders", res.Reminders, "suspended", res.Suspended, "brands_stopped", res.BrandsStopped, "products_off_sale", res.ProductsOffSale)
+		return r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(24*time.Hour))
+	})
+	if err := r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(time.Minute)); err != nil {
+		slog.Error("schedule credential sweep", "err", err)
+	}
+	go r.Start(ctx, 30*time.Second)
 }

@@ -78,9 +78,10 @@ type User struct {
 
 // Organisation statuses. A supplier is an applicant until its application is approved.
 const (
-	OrgActive   = "active"
-	OrgApplying = "applying"
-	OrgRejected = "rejected"
+	OrgActive    = "active"
+	OrgApplying  = "applying"
+	OrgRejected  = "rejected"
+	OrgSuspended = "suspended" // selling stopped: expired credentials or a penalty
 )
 
 // Org is an organisation: the platform, a supplier company or a buyer company.

@@ -15,15 +15,15 @@ var _ supplier.Store = (*Store)(nil)
 
 const appCols = `id, org_id, applicant_id, state, company_name, credit_code, legal_rep, legal_rep_id, reg_address, business_scope,
 	contact_name, contact_mobile, contact_email, licence_valid_to, categories, brands, licence_blob, checklist, reviewer_id,
-	agreement_version, agreement_at, agreement_ip, submitted_at, decided_at, created_at, updated_at, version`
+	agreement_version, agreement_at, agreement_ip, submitted_at, decided_at, created_at, updated_at, version, verified_at`
 
 func scanApplication(row interface{ Scan(...any) error }) (*supplier.Application, error) {
 	var a supplier.Application
 	var cats, brands, check string
-	var agreed, submitted, decided, created, updated int64
+	var agreed, submitted, decided, created, updated, verified int64
 	err := row.Scan(&a.ID, &a.OrgID, &a.ApplicantID, &a.State, &a.CompanyName, &a.CreditCode, &a.LegalRep, &a.LegalRepID, &a.RegAddress, &a.BusinessScope,
 		&a.ContactName, &a.ContactMobile, &a.ContactEmail, &a.LicenceValidTo, &cats, &brands, &a.LicenceBlob, &check, &a.ReviewerID,
-		&a.AgreementVer, &agreed, &a.AgreementIP, &submitted, &decided, &created, &updated, &a.Version)
+		&a.AgreementVer, &agreed, &a.AgreementIP, &submitted, &decided, &created, &updated, &a.Version, &verified)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +40,7 @@ func scanApplication(row interface{ Scan(...any) error }) (*supplier.Application
 		a.Checklist = map[string]bool{}
 	}
 	a.AgreementAt, a.SubmittedAt, a.DecidedAt, a.CreatedAt, a.UpdatedAt = db.Time(agreed), db.Time(submitted), db.Time(decided), db.Time(created), db.Time(updated)
+	a.VerifiedAt = db.Time(verified)
 	return &a, nil
 }
 
@@ -62,8 +63,8 @@ func (s *Store) CreateApplication(ctx context.Context, a *supplier.Application) 
 		a.ID = db.NewID()
 	}
 	args := append([]any{a.ID, a.OrgID, a.ApplicantID}, appArgs(a)...)
-	args = append(args, db.Millis(a.CreatedAt), db.Millis(a.UpdatedAt), a.Version)
-	_, err := s.DB.Exec(ctx, `INSERT INTO supplier_applications (`+appCols+`) VALUES (`+db.Placeholders(27)+`)`, args...)
+	args = append(args, db.Millis(a.CreatedAt), db.Millis(a.UpdatedAt), a.Version, db.Millis(a.VerifiedAt))
+	_, err := s.DB.Exec(ctx, `INSERT INTO supplier_applications (`+appCols+`) VALUES (`+db.Placeholders(28)+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("store: create application: %w", err)
 	}
@@ -93,11 +94,11 @@ func (s *Store) ApplicationByOrg(ctx context.Context, orgID string) (*supplier.A
 
 // SaveApplication writes an application if nobody changed it since it was read.
 func (s *Store) SaveApplication(ctx context.Context, a *supplier.Application) error {
-	args := append(appArgs(a), db.Millis(a.UpdatedAt), a.ID, a.Version)
+	args := append(appArgs(a), db.Millis(a.UpdatedAt), db.Millis(a.VerifiedAt), a.ID, a.Version)
 	res, err := s.DB.Exec(ctx, `UPDATE supplier_applications SET state = ?, company_name = ?, credit_code = ?, legal_rep = ?, legal_rep_id = ?,
 		reg_address = ?, business_scope = ?, contact_name = ?, contact_mobile = ?, contact_email = ?, licence_valid_to = ?, categories = ?,
 		brands = ?, licence_blob = ?, checklist = ?, reviewer_id = ?, agreement_version = ?, agreement_at = ?, agreement_ip = ?,
-		submitted_at = ?, decided_at = ?, updated_at = ?, version = version + 1
+		submitted_at = ?, decided_at = ?, updated_at = ?, verified_at = ?, version = version + 1
 		WHERE id = ? AND version = ?`, args...)
 	if err != nil {
 		return fmt.Errorf("store: save application: %w", err)
@@ -219,4 +220,27 @@ func (s *Store) CategoryExists(ctx context.Context, id string) bool {
 	var n int
 	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM categories WHERE id = ? AND status = 'active'`, id).Scan(&n)
 	return err == nil && n > 0
+}
+
+// AddNotice records that a credential notice was sent; it reports false when it already
+// had been, so each reminder goes out once.
+func (s *Store) AddNotice(ctx context.Context, orgID, credential, notice string, at time.Time) (bool, error) {
+	res, err := s.DB.Exec(ctx, `INSERT INTO credential_notices (org_id, credential, notice, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		orgID, credential, notice, db.Millis(at))
+	if err != nil {
+		return false, fmt.Errorf("store: add notice: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// TakeBrandOffSale takes a supplier's on-sale products of a brand off sale and returns
+// how many.
+func (s *Store) TakeBrandOffSale(ctx context.Context, orgID, brand string, at time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, `UPDATE products SET status = 'off_sale', updated_at = ?
+		WHERE supplier_id = ? AND status = 'on_sale' AND brand_id IN (SELECT id FROM brands WHERE name = ?)`, db.Millis(at), orgID, brand)
+	if err != nil {
+		return 0, fmt.Errorf("store: brand off sale: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/upload"
 )
 
@@ -28,7 +29,9 @@ type Service struct {
 	CategoryExists func(ctx context.Context, id string) bool
 	// Blobs keeps uploaded scans, written in the same transaction as the application.
 	Blobs upload.Store
-	Now   func() time.Time
+	// Notify leaves in-site messages for the supplier (nil sends none).
+	Notify *notify.Service
+	Now    func() time.Time
 }
 
 // reviewer reports whether p may review applications.
@@ -480,11 +483,19 @@ func (s *Service) Review(ctx context.Context, p *identity.Principal, id string, 
 		if to == Approved || to == Rejected {
 			a.DecidedAt = now
 		}
+		if to == Approved {
+			a.VerifiedAt = now
+		}
 		if err := s.Store.SaveApplication(ctx, a); err != nil {
 			return err
 		}
 		if err := s.Store.AddDecision(ctx, &Decision{ApplicationID: a.ID, At: now, ActorID: p.User.ID, ActorName: p.User.DisplayName, From: from, To: to, Reason: reason, Checklist: check}); err != nil {
 			return err
+		}
+		if to != from {
+			if err := s.send(ctx, a.OrgID, "application", "msg.application_"+to, "/seller/application", reason); err != nil {
+				return err
+			}
 		}
 		switch to {
 		case Approved:
@@ -500,4 +511,148 @@ func (s *Service) Review(ctx context.Context, p *identity.Principal, id string, 
 			ObjectType: "supplier_application", ObjectID: a.ID, Detail: from + "→" + to})
 	})
 	return a, err
+}
+
+func (s *Service) send(ctx context.Context, orgID, kind, key, link string, args ...string) error {
+	if s.Notify == nil {
+		return nil
+	}
+	return s.Notify.Send(ctx, orgID, kind, key, link, args...)
+}
+
+// Credential lifecycle thresholds.
+const (
+	RemindEarly   = 30 * 24 * time.Hour  // first reminder before a credential expires
+	RemindLate    = 7 * 24 * time.Hour   // last reminder
+	ReverifyEvery = 183 * 24 * time.Hour // 电子商务法 art. 27: at least every 6 months
+	ReverifyGrace = 30 * 24 * time.Hour  // selling stops when re-verification is this late
+)
+
+// SweepResult counts what a credential sweep did.
+type SweepResult struct {
+	Reminders, Suspended, BrandsStopped int
+	ProductsOffSale                     int64
+}
+
+// SweepCredentials checks every approved supplier's credentials at now: it reminds
+// before the business licence or a brand's certificate or authorisation expires and when
+// re-verification falls due; an expired licence, or re-verification overdue past the
+// grace period, suspends the supplier; an expired brand credential takes that brand's
+// products off sale. Each reminder and each action happens once; running it again is
+// harmless, so it may run on any node at any time.
+func (s *Service) SweepCredentials(ctx context.Context, now time.Time) (SweepResult, error) {
+	var res SweepResult
+	for offset := 0; ; offset += 200 {
+		apps, _, err := s.Store.Applications(ctx, Filter{States: []string{Approved}, Limit: 200, Offset: offset})
+		if err != nil {
+			return res, err
+		}
+		for i := range apps {
+			if err := s.DB.WithTx(ctx, func(ctx context.Context) error { return s.sweepOne(ctx, &apps[i], now, &res) }); err != nil {
+				return res, err
+			}
+		}
+		if len(apps) < 200 {
+			return res, nil
+		}
+	}
+}
+
+func (s *Service) sweepOne(ctx context.Context, a *Application, now time.Time, res *SweepResult) error {
+	// notice sends a message the first time a (credential, notice) pair is seen.
+	notice := func(credential, kind, key string, args ...string) (bool, error) {
+		first, err := s.Store.AddNotice(ctx, a.OrgID, credential, kind, now)
+		if err != nil || !first {
+			return false, err
+		}
+		return true, s.send(ctx, a.OrgID, "credential", key, "/seller/application", args...)
+	}
+	remind := func(credential, name string, due time.Time) (expired bool, err error) {
+		left := due.Sub(now)
+		switch {
+		case left <= 0:
+			return true, nil
+		case left <= RemindLate:
+			if sent, err := notice(credential, "7d", "msg.credential_expiring", name, due.In(shanghai).Format("2006-01-02")); err != nil {
+				return false, err
+			} else if sent {
+				res.Reminders++
+			}
+		case left <= RemindEarly:
+			if sent, err := notice(credential, "30d", "msg.credential_expiring", name, due.In(shanghai).Format("2006-01-02")); err != nil {
+				return false, err
+			} else if sent {
+				res.Reminders++
+			}
+		}
+		return false, nil
+	}
+	suspend := false
+	if a.LicenceValidTo != "" {
+		if due, err := time.ParseInLocation("2006-01-02", a.LicenceValidTo, shanghai); err == nil {
+			expired, err := remind("licence:"+a.LicenceValidTo, "营业执照", due.Add(24*time.Hour))
+			if err != nil {
+				return err
+			}
+			suspend = suspend || expired
+		}
+	}
+	if !a.VerifiedAt.IsZero() {
+		due := a.VerifiedAt.Add(ReverifyEvery)
+		key := "reverify:" + a.VerifiedAt.In(shanghai).Format("2006-01-02")
+		if _, err := remind(key, "资质复核", due); err != nil {
+			return err
+		}
+		if now.After(due.Add(ReverifyGrace)) {
+			suspend = true
+		}
+	}
+	for _, b := range a.Brands {
+		due, err := time.ParseInLocation("2006-01-02", b.ValidTo, shanghai)
+		if err != nil {
+			continue
+		}
+		credential := "brand:" + b.Name + ":" + b.ValidTo
+		expired, err := remind(credential, b.Name, due.Add(24*time.Hour))
+		if err != nil {
+			return err
+		}
+		if !expired {
+			continue
+		}
+		if first, err := s.Store.AddNotice(ctx, a.OrgID, credential, "expired", now); err != nil {
+			return err
+		} else if first {
+			n, err := s.Store.TakeBrandOffSale(ctx, a.OrgID, b.Name, now)
+			if err != nil {
+				return err
+			}
+			res.BrandsStopped++
+			res.ProductsOffSale += n
+			if err := s.send(ctx, a.OrgID, "credential", "msg.brand_stopped", "/seller/application", b.Name); err != nil {
+				return err
+			}
+			if err := audit.Log(ctx, s.Audit, audit.Entry{ActorName: "system", OrgID: a.OrgID, Action: "supplier.brand_stopped", ObjectType: "org", ObjectID: a.OrgID, Detail: b.Name}); err != nil {
+				return err
+			}
+		}
+	}
+	if !suspend {
+		return nil
+	}
+	o, err := s.Identity.Store.OrgByID(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	if o.Status != identity.OrgActive {
+		return nil
+	}
+	if err := s.Store.SetOrgStatus(ctx, a.OrgID, identity.OrgSuspended, "", "", now); err != nil {
+		return err
+	}
+	res.Suspended++
+	if err := s.send(ctx, a.OrgID, "credential", "msg.suspended_credentials", "/seller/application"); err != nil {
+		return err
+	}
+	return audit.Log(ctx, s.Audit, audit.Entry{ActorName: "system", OrgID: a.OrgID, Action: "supplier.suspended", ObjectType: "org", ObjectID: a.OrgID, Detail: "credentials"})
 }

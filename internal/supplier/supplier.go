@@ -22,8 +22,10 @@ const (
 // States lists every state in workflow order.
 var States = []string{Draft, Submitted, UnderReview, Returned, Approved, Rejected}
 
-// Editable reports whether the supplier may change an application in state.
-func Editable(state string) bool { return state == Draft || state == Returned }
+// Editable reports whether the supplier may change an application in state. An approved
+// application is edited to renew credentials: resubmitted, it is reviewed again while the
+// store keeps selling.
+func Editable(state string) bool { return state == Draft || state == Returned || state == Approved }
 
 // Brand kinds: the supplier owns the trademark, or sells under a brand authorisation.
 const (
@@ -74,6 +76,7 @@ type Application struct {
 	AgreementIP    string
 	SubmittedAt    time.Time
 	DecidedAt      time.Time
+	VerifiedAt     time.Time // last approval: credentials are re-verified at least every 6 months
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	Version        int64 // optimistic concurrency: a save must carry the version it read
@@ -139,4 +142,8 @@ type Store interface {
 	// SetOrgStatus changes the supplier organisation's status (and name and credit code
 	// on approval).
 	SetOrgStatus(ctx context.Context, orgID, status, name, creditCode string, at time.Time) error
+	// AddNotice records a credential notice once; false when it was already sent.
+	AddNotice(ctx context.Context, orgID, credential, notice string, at time.Time) (bool, error)
+	// TakeBrandOffSale takes a supplier's products of a brand off sale.
+	TakeBrandOffSale(ctx context.Context, orgID, brand string, at time.Time) (int64, error)
 }

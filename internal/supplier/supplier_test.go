@@ -11,6 +11,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/server/servertest"
 	"github.com/zhuchao/zhuchao/internal/store"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -41,7 +42,9 @@ func setup(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	staff, _ := ids.Principal(ctx, u.ID, "")
-	return &env{svc: &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: now}, ids: ids, st: st, category: cat.ID, staff: staff}
+	svc := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: now,
+		Notify: &notify.Service{Store: st, Now: now}}
+	return &env{svc: svc, ids: ids, st: st, category: cat.ID, staff: staff}
 }
 
 func (e *env) apply(t *testing.T, login string) *identity.Principal {
@@ -213,6 +216,75 @@ func TestApplicationsAreTheirOwn(t *testing.T) {
 		}
 		if _, err := e.svc.Review(ctx, p2, a1.ID, supplier.ReviewInput{}); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("supplier reviews another's application: %v", err)
+		}
+	})
+}
+
+func TestCredentialSweep(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := setup(t, d)
+		p := e.apply(t, "13800003333")
+		f := e.complete(1)
+		f.LicenceValidTo = "2027-03-01"
+		f.Brands[1].ValidTo = "2026-12-20"
+		a, err := e.svc.Submit(ctx, p, f, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ = e.svc.Review(ctx, e.staff, a.ID, supplier.ReviewInput{Outcome: supplier.Start, Version: a.Version})
+		all := map[string]bool{}
+		for _, k := range supplier.ChecklistItems {
+			all[k] = true
+		}
+		if _, err := e.svc.Review(ctx, e.staff, a.ID, supplier.ReviewInput{Outcome: supplier.Approve, Checklist: all, Version: a.Version}); err != nil {
+			t.Fatal(err)
+		}
+		at := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t.Add(4 * time.Hour) }
+		run := func(day string) supplier.SweepResult {
+			t.Helper()
+			r, err := e.svc.SweepCredentials(ctx, at(day))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if r := run("2026-11-25"); r.Reminders != 1 { // the authorisation ends within 30 days
+			t.Fatalf("first sweep: %+v", r)
+		}
+		if r := run("2026-11-26"); r.Reminders != 0 { // reminders go once
+			t.Fatalf("repeat sweep: %+v", r)
+		}
+		if r := run("2026-12-15"); r.Reminders != 1 { // the 7-day reminder
+			t.Fatalf("7-day sweep: %+v", r)
+		}
+		if r := run("2026-12-22"); r.BrandsStopped != 1 || r.Suspended != 0 {
+			t.Fatalf("expired brand: %+v", r)
+		}
+		if r := run("2026-12-23"); r.BrandsStopped != 0 {
+			t.Fatalf("brand stopped twice: %+v", r)
+		}
+		// The licence lapses: the supplier is suspended, once.
+		if r := run("2027-03-03"); r.Suspended != 1 {
+			t.Fatalf("expired licence: %+v", r)
+		}
+		o, _ := e.st.OrgByID(ctx, p.Org.ID)
+		if o.Status != identity.OrgSuspended {
+			t.Fatalf("org status %s", o.Status)
+		}
+		if r := run("2027-03-04"); r.Suspended != 0 {
+			t.Fatalf("suspended twice: %+v", r)
+		}
+		msgs, unread, err := (&notify.Service{Store: e.st, Now: time.Now}).Inbox(ctx, p)
+		if err != nil || unread < 5 {
+			t.Fatalf("messages: %d unread, %v", unread, err)
+		}
+		keys := map[string]int{}
+		for _, m := range msgs {
+			keys[m.Key]++
+		}
+		if keys["msg.credential_expiring"] != 2 || keys["msg.brand_stopped"] != 1 || keys["msg.suspended_credentials"] != 1 || keys["msg.application_approved"] != 1 {
+			t.Fatalf("message keys %v", keys)
 		}
 	})
 }

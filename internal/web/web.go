@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 )
@@ -44,6 +45,7 @@ type Deps struct {
 	Stores   *storefront.Service
 	Fees     *fees.Service
 	Files    Files
+	Notify   *notify.Service
 	Sessions *scs.SessionManager
 	Site     Site
 }
@@ -134,6 +136,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerStorefront(mux)
 	h.registerFees(mux)
 	h.registerFiles(mux)
+	h.registerMessages(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {

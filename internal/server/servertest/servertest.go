@@ -23,6 +23,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
 	"github.com/zhuchao/zhuchao/internal/storefront"
@@ -62,8 +63,9 @@ func Start(t testing.TB, d *db.DB) *Env {
 	cfg.LogLevel = "error"
 	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
 	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
-	sup := &supplier.Service{DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
-	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now}, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
+	notes := &notify.Service{Store: st, Now: time.Now}
+	sup := &supplier.Service{Notify: notes, DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
+	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Notify: notes, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now}, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
