@@ -83,6 +83,16 @@ func TestDemoServesAndEachRoleLands(t *testing.T) {
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("healthz: %v %v", res, err)
 	}
+	// The demo's stores are live (deposits paid), so the home page lists products.
+	home, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(home.Body)
+	home.Body.Close()
+	if !strings.Contains(string(body), `href="/p/`) {
+		t.Fatal("the demo home page lists no products")
+	}
 	for user, area := range map[string]string{"admin": "/admin/", "ops": "/admin/", "zhaoshang": "/admin/", "analyst": "/admin/", "kefu": "/admin/", "supplier1": "/seller/", "buyer1": "/buyer/"} {
 		jar, _ := cookiejar.New(nil)
 		c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

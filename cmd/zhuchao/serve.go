@@ -11,18 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zhuchao/zhuchao/internal/api"
+	"github.com/zhuchao/zhuchao/internal/app"
+
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/demo"
-	"github.com/zhuchao/zhuchao/internal/fees"
-	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/jobs"
-	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
-	"github.com/zhuchao/zhuchao/internal/storefront"
-	"github.com/zhuchao/zhuchao/internal/supplier"
 	"github.com/zhuchao/zhuchao/internal/web"
 )
 
@@ -43,27 +39,9 @@ func openDB(ctx context.Context, cfg *config.Config) (*db.DB, error) {
 	return d, nil
 }
 
-// newServer wires the stores, services and edges.
+// newServer wires the services and the edges.
 func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
-	st := store.New(d)
-	ids := identity.NewService(d, st, st, nil)
-	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
-	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
-	notes := &notify.Service{Store: st, Now: time.Now}
-	sup := &supplier.Service{Notify: notes, DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
-	wh, err := web.New(web.Deps{
-		Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Notify: notes, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now},
-		Site: web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL},
-	})
-	if err != nil {
-		return nil, err
-	}
-	s := &server.Server{
-		Config: cfg, DB: d, Identity: ids, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: ids, Catalog: st, Idempotency: st}),
-	}
-	s.Build()
-	return s, nil
+	return app.New(d, time.Now).Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL}, version)
 }
 
 func serveFlags(name string, cfg *config.Config) *flag.FlagSet {
@@ -131,7 +109,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if !seeded {
 		fmt.Fprintf(stdout, "Generating the demo marketplace (%d SKUs, seed %d) into %s …\n", *skus, *seed, cfg.DatabaseURL())
 		start := time.Now()
-		res, err := demo.Seed(ctx, d, demo.Options{SKUs: *skus, Seed: *seed})
+		res, err := demo.Seed(ctx, app.New(d, time.Now), demo.Options{SKUs: *skus, Seed: *seed})
 		if err != nil {
 			return err
 		}

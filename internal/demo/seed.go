@@ -9,10 +9,11 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/app"
+
 	"github.com/zhuchao/zhuchao/internal/cn"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/identity"
-	"github.com/zhuchao/zhuchao/internal/store"
 )
 
 // Password is every demo login's password.
@@ -78,12 +79,12 @@ func creditCode(r *rand.Rand, i int) string {
 }
 
 // Seed builds the demo into an empty, migrated database.
-func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
+func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
+	d := a.DB
 	if opt.SKUs <= 0 {
 		opt.SKUs = 20000
 	}
-	st := store.New(d)
-	ids := identity.NewService(d, st, st, nil)
+	st, ids := a.Store, a.Identity
 	hash, err := ids.HashPassword(Password)
 	if err != nil {
 		return nil, err
@@ -195,6 +196,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (*Result, error) {
 	}
 	if err := seedStores(ctx, d, st, supplierIDs, base); err != nil {
 		return nil, fmt.Errorf("demo: stores: %w", err)
+	}
+	if err := seedDeposits(ctx, a, supplierIDs); err != nil {
+		return nil, fmt.Errorf("demo: deposits: %w", err)
 	}
 	_, err = d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, seededKey,
 		fmt.Sprintf(`{"skus":%d,"seed":%d}`, opt.SKUs, opt.Seed), db.Millis(time.Now()))

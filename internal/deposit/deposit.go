@@ -191,6 +191,9 @@ type Service struct {
 	Now    func() time.Time
 	// RefundWait is the waiting period between exit and refund (DefaultRefundWait).
 	RefundWait time.Duration
+	// OnStatus, when set, runs inside every step's transaction with the supplier's new
+	// status, so what depends on the deposit (a store going live) changes atomically.
+	OnStatus func(ctx context.Context, st *Status) error
 }
 
 // NewService wires the deposit service; now may be nil for the wall clock.
@@ -625,6 +628,15 @@ func (s *Service) run(ctx context.Context, actor *identity.Principal, supplierID
 		}
 		if err := s.DB.Fault(ctx, FaultAfterLedger); err != nil {
 			return err
+		}
+		if s.OnStatus != nil {
+			now, err := s.status(ctx, a)
+			if err != nil {
+				return err
+			}
+			if err := s.OnStatus(ctx, now); err != nil {
+				return err
+			}
 		}
 		return s.log(ctx, actor, st.kind, supplierID, st.detail)
 	})

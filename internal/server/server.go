@@ -261,6 +261,14 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
+// Handler returns the built handler chain.
+func (s *Server) Handler() http.Handler {
+	if s.handler == nil {
+		s.Build()
+	}
+	return s.handler
+}
+
 // Run serves on ln until ctx ends, then drains in-flight requests within the timeout.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	if s.handler == nil {

@@ -23,9 +23,9 @@ func (s *Store) ProductCards(ctx context.Context, f catalog.CardFilter) ([]catal
 		args = append(args, f.SupplierID)
 	}
 	if !f.IncludeUnlisted {
-		// Buyers see on-sale products of active suppliers only: a suspended or removed
-		// supplier's listings disappear with it.
-		where = append(where, "p.status = 'on_sale'", "EXISTS (SELECT 1 FROM orgs so WHERE so.id = p.supplier_id AND so.status = 'active')")
+		// Buyers see on-sale products of live stores only (approved, deposit paid): a
+		// suspended or removed supplier's listings disappear with it.
+		where = append(where, "p.status = 'on_sale'", "EXISTS (SELECT 1 FROM orgs so WHERE so.id = p.supplier_id AND so.status = 'active' AND so.store_live = TRUE)")
 	}
 	if len(f.IDs) > 0 {
 		var ids []any
@@ -92,7 +92,7 @@ func (s *Store) ProductDetail(ctx context.Context, id string) (*catalog.Detail, 
 	err := s.DB.QueryRow(ctx, `SELECT p.id, p.supplier_id, p.category_id, COALESCE(CAST(p.brand_id AS TEXT), ''), p.title, p.name, p.model, p.status, p.attrs, p.description, p.sales_count, p.created_at, p.updated_at,
 			o.name, COALESCE(b.name, ''), COALESCE(b.name_en, '')
 		FROM products p JOIN orgs o ON o.id = p.supplier_id LEFT JOIN brands b ON b.id = p.brand_id
-		WHERE p.id = ? AND p.status = 'on_sale' AND o.status = 'active'`, id).Scan(&p.ID, &p.SupplierID, &p.CategoryID, &p.BrandID, &p.Title, &p.Name, &p.Model, &p.Status, &attrs, &p.Description, &p.SalesCount, &created, &updated,
+		WHERE p.id = ? AND p.status = 'on_sale' AND o.status = 'active' AND o.store_live = TRUE`, id).Scan(&p.ID, &p.SupplierID, &p.CategoryID, &p.BrandID, &p.Title, &p.Name, &p.Model, &p.Status, &attrs, &p.Description, &p.SalesCount, &created, &updated,
 		&d.SupplierName, &d.Brand.Name, &d.Brand.NameEN)
 	if err != nil {
 		return nil, notFound(err, "err.product_not_found", "product detail")

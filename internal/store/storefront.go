@@ -95,3 +95,19 @@ func (s *Store) OwnsProduct(ctx context.Context, supplierID, productID string) b
 	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM products WHERE id = ? AND supplier_id = ? AND status = 'on_sale'`, productID, supplierID).Scan(&n)
 	return err == nil && n > 0
 }
+
+// SetStoreLive records whether a supplier's store is live.
+func (s *Store) SetStoreLive(ctx context.Context, orgID string, live bool) error {
+	_, err := s.DB.Exec(ctx, `UPDATE orgs SET store_live = ? WHERE id = ? AND kind = 'supplier'`, live, orgID)
+	return err
+}
+
+// StoreLive reports whether a supplier's store is live.
+func (s *Store) StoreLive(ctx context.Context, orgID string) (bool, error) {
+	var live bool
+	err := s.DB.QueryRow(ctx, `SELECT store_live FROM orgs WHERE id = ?`, orgID).Scan(&live)
+	if err != nil {
+		return false, notFound(err, "err.store_not_found", "store live")
+	}
+	return live, nil
+}

@@ -286,6 +286,11 @@ func (s *Service) Public(ctx context.Context, orgID string) (*Store, *Licence, e
 	if o.Kind != identity.Supplier || o.Status != identity.OrgActive {
 		return nil, nil, errs.E(errs.NotFound, "err.store_not_found")
 	}
+	if live, err := s.Store.StoreLive(ctx, orgID); err != nil {
+		return nil, nil, err
+	} else if !live {
+		return nil, nil, errs.E(errs.NotFound, "err.store_not_found")
+	}
 	st, err := s.Store.Store(ctx, orgID)
 	if errs.Is(err, errs.NotFound) {
 		st, err = &Store{OrgID: orgID, Name: o.Name}, nil

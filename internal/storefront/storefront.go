@@ -69,4 +69,6 @@ type StoreStore interface {
 	// SaveStore writes s if its version is current, creating it when new.
 	SaveStore(ctx context.Context, s *Store) error
 	Licence(ctx context.Context, orgID string) (*Licence, error)
+	// StoreLive reports whether the store is live (approved and deposit paid).
+	StoreLive(ctx context.Context, orgID string) (bool, error)
 }

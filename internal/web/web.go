@@ -14,6 +14,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/httpx"
@@ -46,6 +47,7 @@ type Deps struct {
 	Fees     *fees.Service
 	Files    Files
 	Notify   *notify.Service
+	Deposit  *deposit.Service
 	Sessions *scs.SessionManager
 	Site     Site
 }

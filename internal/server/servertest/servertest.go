@@ -15,19 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/deposit"
+
+	"github.com/zhuchao/zhuchao/internal/app"
+
 	"github.com/alexedwards/argon2id"
 
-	"github.com/zhuchao/zhuchao/internal/api"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
-	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/identity"
-	"github.com/zhuchao/zhuchao/internal/notify"
-	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
-	"github.com/zhuchao/zhuchao/internal/storefront"
-	"github.com/zhuchao/zhuchao/internal/supplier"
 	"github.com/zhuchao/zhuchao/internal/web"
 )
 
@@ -38,6 +36,7 @@ const Password = "test-pass-123"
 type Env struct {
 	T        testing.TB
 	DB       *db.DB
+	App      *app.App
 	Store    *store.Store
 	Identity *identity.Service
 	Server   *httptest.Server
@@ -54,24 +53,18 @@ func Start(t testing.TB, d *db.DB) *Env {
 	t.Helper()
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx := context.Background()
-	st := store.New(d)
-	ids := identity.NewService(d, st, st, nil)
-	ids.Params = CheapParams
-	e := &Env{T: t, DB: d, Store: st, Identity: ids, Orgs: map[string]*identity.Org{}, Users: map[string]*identity.User{}, Products: map[string]string{}}
+	a := app.New(d, time.Now)
+	a.Identity.Params = CheapParams
+	st, ids := a.Store, a.Identity
+	e := &Env{T: t, DB: d, App: a, Store: st, Identity: ids, Orgs: map[string]*identity.Org{}, Users: map[string]*identity.User{}, Products: map[string]string{}}
 	e.fixture(ctx)
 	cfg := config.Default()
 	cfg.LogLevel = "error"
-	sessions := server.NewSessions(store.Sessions{DB: d}, cfg)
-	stores := &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: time.Now}
-	notes := &notify.Service{Store: st, Now: time.Now}
-	sup := &supplier.Service{Notify: notes, DB: d, Store: st, Identity: ids, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Now: time.Now}
-	wh, err := web.New(web.Deps{Identity: ids, Catalog: st, Audit: st, Stats: st, Sessions: sessions, Supplier: sup, Stores: stores, Files: st, Notify: notes, Fees: &fees.Service{DB: d, Store: st, Audit: st, Now: time.Now}, Site: web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}})
+	s, err := a.Server(cfg, web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server.Server{Config: cfg, DB: d, Identity: ids, Sessions: sessions, Web: wh, Version: "test",
-		API: api.New(api.Deps{Identity: ids, Catalog: st, Idempotency: st})}
-	e.Server = httptest.NewServer(s.Build())
+	e.Server = httptest.NewServer(s.Handler())
 	t.Cleanup(e.Server.Close)
 	return e
 }
@@ -142,6 +135,16 @@ func (e *Env) fixture(ctx context.Context) {
 	})
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
+	}
+	// Both suppliers have paid their deposits, so their stores are live.
+	admin, err := e.Identity.Principal(ctx, e.Users["admin"].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sup := range []string{"supplierX", "supplierY"} {
+		if _, err := e.App.Deposit.RecordPayment(ctx, admin, deposit.Payment{SupplierID: e.Orgs[sup].ID, Amount: deposit.DefaultRequired, Ref: "fixture-" + sup, BankDetails: "fixture"}); err != nil {
+			t.Fatalf("fixture deposit: %v", err)
+		}
 	}
 }
 

@@ -1,0 +1,72 @@
+// Package app wires Zhuchao's services over one database: the one place that knows how
+// stores, domain services and the edges fit together. The binary, the demo and the test
+// server all build the same graph from here.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/zhuchao/zhuchao/internal/api"
+	"github.com/zhuchao/zhuchao/internal/config"
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/deposit"
+	"github.com/zhuchao/zhuchao/internal/fees"
+	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/ledger"
+	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/server"
+	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/storefront"
+	"github.com/zhuchao/zhuchao/internal/supplier"
+	"github.com/zhuchao/zhuchao/internal/web"
+)
+
+// App holds the wired services.
+type App struct {
+	DB       *db.DB
+	Store    *store.Store
+	Identity *identity.Service
+	Notify   *notify.Service
+	Supplier *supplier.Service
+	Stores   *storefront.Service
+	Fees     *fees.Service
+	Ledger   *ledger.Service
+	Deposit  *deposit.Service
+}
+
+// New wires the services over d; now is the clock (time.Now in production).
+func New(d *db.DB, now func() time.Time) *App {
+	st := store.New(d)
+	a := &App{DB: d, Store: st}
+	a.Identity = identity.NewService(d, st, st, now)
+	a.Notify = &notify.Service{Store: st, Now: now}
+	a.Supplier = &supplier.Service{DB: d, Store: st, Identity: a.Identity, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Notify: a.Notify, Now: now}
+	a.Stores = &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: now}
+	a.Fees = &fees.Service{DB: d, Store: st, Audit: st, Now: now}
+	a.Ledger = ledger.NewService(d, st, now)
+	a.Deposit = deposit.NewService(d, st, a.Ledger, st, now)
+	// A store is live while its deposit is paid in full and the supplier has not exited.
+	a.Deposit.OnStatus = func(ctx context.Context, s *deposit.Status) error {
+		return st.SetStoreLive(ctx, s.SupplierID, s.PaidInFull && s.ExitedAt.IsZero())
+	}
+	return a
+}
+
+// Server builds the HTTP edge for cfg.
+func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.Server, error) {
+	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
+	wh, err := web.New(web.Deps{
+		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Site: site,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &server.Server{
+		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store}),
+	}
+	s.Build()
+	return s, nil
+}
