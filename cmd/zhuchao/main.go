@@ -29,6 +29,7 @@ func commands() []command {
 		{"serve", "serve the marketplace", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"user", "manage staff accounts: create, reset-password, list", runUser},
+		{"ledger", "check: prove the ledger's invariants on a live database", runLedger},
 		{"version", "print the version", func(ctx context.Context, args []string, w io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)
 			fs.SetOutput(w)

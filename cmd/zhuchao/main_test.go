@@ -110,6 +110,11 @@ func TestDemoServesAndEachRoleLands(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("demo exit code %d", code)
 	}
+	// The demo's deposits left a clean ledger.
+	var check bytes.Buffer
+	if code := run(context.Background(), []string{"ledger", "check", "--data", filepath.Join(dir, "data"), "--log-level", "error"}, &check, io.Discard); code != 0 || !strings.Contains(check.String(), "clean") {
+		t.Fatalf("ledger check: %d\n%s", code, check.String())
+	}
 	// A second run reuses the database.
 	out2 := &syncBuffer{}
 	ctx2, cancel2 := context.WithCancel(context.Background())
