@@ -41,7 +41,8 @@ func openDB(ctx context.Context, cfg *config.Config) (*db.DB, error) {
 
 // newServer wires the services and the edges.
 func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
-	return app.New(d, time.Now).Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL}, version)
+	return app.New(d, time.Now).Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL,
+		BankAccountName: cfg.BankAccountName, BankName: cfg.BankName, BankAccount: cfg.BankAccount, BankCNAPS: cfg.BankCNAPS}, version)
 }
 
 func serveFlags(name string, cfg *config.Config) *flag.FlagSet {
@@ -86,6 +87,8 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg := config.Default()
+	// The demo's receiving account is labelled as such: no money moves in a demo.
+	cfg.BankAccountName, cfg.BankName, cfg.BankAccount, cfg.BankCNAPS = "筑巢平台(演示账户,请勿转账)", "演示银行 示例支行", "6222000000000000000", "102100099996"
 	fs := serveFlags("demo", &cfg)
 	fs.SetOutput(stdout)
 	skus := fs.Int("products", 20000, "number of SKUs to generate on first run (1,000 to 1,000,000+)")

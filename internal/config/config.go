@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,11 @@ type Config struct {
 	LogFormat       string        // json or text
 	TrustProxy      bool          // take the client address from X-Forwarded-For
 	SessionLifetime time.Duration // how long a login lasts
+	// The platform's receiving bank account for corporate transfers (对公转账).
+	BankAccountName string // 户名
+	BankName        string // 开户行
+	BankAccount     string // 账号
+	BankCNAPS       string // 12-digit 联行号
 	ShutdownTimeout time.Duration
 }
 
@@ -64,6 +70,10 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.StringVar(&c.PSB, "psb", c.PSB, "公安备案号 shown in the footer, e.g. 京公网安备11010502000001号")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from the last X-Forwarded-For hop (behind a load balancer)")
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts")
+	fs.StringVar(&c.BankAccountName, "bank-account-name", c.BankAccountName, "receiving account name (户名) for corporate transfers")
+	fs.StringVar(&c.BankName, "bank-name", c.BankName, "receiving bank and branch (开户行)")
+	fs.StringVar(&c.BankAccount, "bank-account", c.BankAccount, "receiving account number (账号)")
+	fs.StringVar(&c.BankCNAPS, "bank-cnaps", c.BankCNAPS, "the branch's 12-digit CNAPS code (联行号)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "grace period for requests at shutdown")
 }
 
@@ -138,6 +148,12 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout < 0 || c.ShutdownTimeout > 10*time.Minute {
 		bad("shutdown-timeout", "%s must be between 0 and 10m", c.ShutdownTimeout)
 	}
+	if c.BankCNAPS != "" && !cnapsRe.MatchString(c.BankCNAPS) {
+		bad("bank-cnaps", "%q must be 12 digits", c.BankCNAPS)
+	}
+	if c.BankAccount != "" && !accountRe.MatchString(strings.ReplaceAll(c.BankAccount, " ", "")) {
+		bad("bank-account", "%q must be 8 to 32 digits", c.BankAccount)
+	}
 	if len(c.SiteName) > 100 {
 		bad("site-name", "longer than 100 bytes")
 	}
@@ -146,6 +162,11 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+var (
+	cnapsRe   = regexp.MustCompile(`^[0-9]{12}$`)
+	accountRe = regexp.MustCompile(`^[0-9]{8,32}$`)
+)
 
 // DatabaseURL is the database to open: --database, or the SQLite file in the data dir.
 func (c *Config) DatabaseURL() string {

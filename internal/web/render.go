@@ -26,10 +26,12 @@ var templateFS embed.FS
 
 // Site is what every page shows of the site itself.
 type Site struct {
-	Name      string
-	ICP       string
-	PSB       string
-	PublicURL string
+	Name string
+	// The platform's receiving account for corporate transfers.
+	BankAccountName, BankName, BankAccount, BankCNAPS string
+	ICP                                               string
+	PSB                                               string
+	PublicURL                                         string
 }
 
 // Page is the data every template receives: the page's own data sits in Data.

@@ -139,6 +139,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerFees(mux)
 	h.registerFiles(mux)
 	h.registerMessages(mux)
+	h.registerDeposit(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
