@@ -16,6 +16,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/server"
+	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/store"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -33,6 +34,7 @@ type App struct {
 	Fees     *fees.Service
 	Ledger   *ledger.Service
 	Deposit  *deposit.Service
+	Standing *standing.Service
 }
 
 // New wires the services over d; now is the clock (time.Now in production).
@@ -50,6 +52,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Deposit.OnStatus = func(ctx context.Context, s *deposit.Status) error {
 		return st.SetStoreLive(ctx, s.SupplierID, s.PaidInFull && s.ExitedAt.IsZero())
 	}
+	a.Standing = &standing.Service{DB: d, Store: st, Orgs: st, Supplier: st, Deposit: a.Deposit, Notify: a.Notify, Audit: st, SetStoreLive: st.SetStoreLive, Now: now}
 	return a
 }
 
@@ -58,7 +61,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Site: site,
 	})
 	if err != nil {
 		return nil, err

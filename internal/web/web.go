@@ -20,6 +20,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 )
@@ -48,6 +49,7 @@ type Deps struct {
 	Files    Files
 	Notify   *notify.Service
 	Deposit  *deposit.Service
+	Standing *standing.Service
 	Sessions *scs.SessionManager
 	Site     Site
 }
@@ -140,6 +142,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerFiles(mux)
 	h.registerMessages(mux)
 	h.registerDeposit(mux)
+	h.registerStanding(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
