@@ -14,10 +14,14 @@ import (
 	"strings"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/storefront"
+	"github.com/zhuchao/zhuchao/internal/supplier"
 )
 
 // Deps are the API's collaborators, wired in cmd.
@@ -25,6 +29,10 @@ type Deps struct {
 	Identity    *identity.Service
 	Catalog     catalog.Reader
 	Idempotency IdempotencyStore
+	Supplier    *supplier.Service
+	Deposit     *deposit.Service
+	Stores      *storefront.Service
+	Notify      *notify.Service
 }
 
 // API serves /api/v1.
@@ -75,6 +83,7 @@ func New(d Deps) *API {
 	a.add("DELETE", "/api/v1/tokens/{id}", httpx.SignedIn, false, a.revokeToken,
 		Doc{ID: "revokeToken", Summary: "Revoke one of the caller's tokens", Tag: "identity", Status: 204,
 			Params: []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "token ID"}}})
+	a.addSupplierRoutes()
 	return a
 }
 

@@ -144,6 +144,43 @@ func schemas() obj {
 			"revoked": obj{"type": "boolean"}, "secret": obj{"type": "string", "description": "only in the creation response"},
 		}},
 		"TokenList": obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Token")}}},
+		"Brand": obj{"type": "object", "required": []string{"name", "kind", "valid_to"}, "properties": obj{
+			"name": str, "kind": obj{"type": "string", "enum": []string{"trademark", "authorisation"}},
+			"tm_no": str, "holder": str, "grantor": str, "scope": str, "chain": obj{"type": "array", "items": str},
+			"valid_to": obj{"type": "string", "format": "date"}, "doc": obj{"type": "string", "description": "upload ID of the certificate or letter"},
+		}},
+		"Application": obj{"type": "object", "required": []string{"id", "org_id", "state", "version"}, "properties": obj{
+			"id": str, "org_id": str, "state": obj{"type": "string", "enum": []string{"draft", "submitted", "under_review", "returned", "approved", "rejected"}},
+			"version":      obj{"type": "integer", "description": "send it back with changes: a stale version is refused (409)"},
+			"company_name": str, "credit_code": str, "legal_rep": str, "legal_rep_id": obj{"type": "string", "description": "masked"},
+			"reg_address": str, "business_scope": str, "contact_name": str, "contact_mobile": str, "contact_email": str,
+			"licence_valid_to": str, "licence_file": str, "categories": obj{"type": "array", "items": str}, "brands": obj{"type": "array", "items": ref("Brand")},
+			"checklist": obj{"type": "object", "additionalProperties": obj{"type": "boolean"}}, "submitted_at": tsNull, "verified_at": tsNull,
+		}},
+		"ApplicationList": obj{"type": "object", "required": []string{"total", "items"}, "properties": obj{"total": obj{"type": "integer"}, "items": obj{"type": "array", "items": ref("Application")}}},
+		"ApplicationInput": obj{"type": "object", "additionalProperties": false, "required": []string{"version"}, "properties": obj{
+			"version": obj{"type": "integer"}, "company_name": str, "credit_code": obj{"type": "string", "description": "统一社会信用代码, checked with its check character"},
+			"legal_rep": str, "legal_rep_id": str, "reg_address": str, "business_scope": str, "contact_name": str, "contact_mobile": str, "contact_email": str,
+			"licence_valid_to": obj{"type": "string", "description": "YYYY-MM-DD, empty for no expiry"}, "licence_file": obj{"type": "string", "description": "an upload ID of the caller's organisation"},
+			"categories": obj{"type": "array", "items": str}, "brands": obj{"type": "array", "items": ref("Brand")},
+			"agree_terms": obj{"type": "boolean", "description": "submission only: accept the supplier agreement"},
+		}},
+		"ReviewInput": obj{"type": "object", "additionalProperties": false, "required": []string{"version"}, "properties": obj{
+			"version": obj{"type": "integer"}, "checklist": obj{"type": "object", "additionalProperties": obj{"type": "boolean"}},
+			"outcome": obj{"type": "string", "enum": []string{"", "start", "approve", "return", "reject"}}, "reason": str,
+		}},
+		"Deposit": obj{"type": "object", "required": []string{"required_fen", "held_fen", "frozen_fen", "shortfall_fen", "paid_in_full", "remittance_code"}, "properties": obj{
+			"required_fen": obj{"type": "integer"}, "held_fen": obj{"type": "integer"}, "frozen_fen": obj{"type": "integer"}, "shortfall_fen": obj{"type": "integer"},
+			"paid_in_full": obj{"type": "boolean"}, "remittance_code": obj{"type": "string", "description": "write it in the transfer note"}, "exited_at": tsNull,
+		}},
+		"Store": obj{"type": "object", "required": []string{"id", "name", "modules", "licence"}, "properties": obj{
+			"id": str, "name": str, "intro": str, "capability": str, "certificates": str, "phone": str, "qq": str,
+			"modules": obj{"type": "array", "items": obj{"type": "object"}},
+			"licence": obj{"type": "object", "description": "business-licence information (电子商务法 art. 15)"},
+		}},
+		"MessageList": obj{"type": "object", "required": []string{"unread", "items"}, "properties": obj{"unread": obj{"type": "integer"}, "items": obj{"type": "array", "items": obj{
+			"type": "object", "properties": obj{"id": str, "kind": str, "text": str, "link": str, "created_at": ts, "read_at": tsNull},
+		}}}},
 		"CreateTokenRequest": obj{"type": "object", "required": []string{"name"}, "additionalProperties": false, "properties": obj{
 			"name":     obj{"type": "string", "minLength": 1, "maxLength": 60},
 			"ttl_days": obj{"type": "integer", "minimum": 0, "maximum": 3650, "description": "0 for no expiry"},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
 )
 
@@ -57,4 +58,13 @@ func (s *Service) Inbox(ctx context.Context, p *identity.Principal) ([]Message, 
 // Read marks one of the caller's organisation's messages read; another's is not found.
 func (s *Service) Read(ctx context.Context, p *identity.Principal, id string) error {
 	return s.Store.MarkRead(ctx, p.Org.ID, id, s.Now())
+}
+
+// Text renders a message in lang.
+func Text(lang i18n.Lang, m Message) string {
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = a
+	}
+	return i18n.T(lang, m.Key, args...)
 }

@@ -19,13 +19,7 @@ type messagesData struct {
 }
 
 // MsgText renders a message in the page's language.
-func (p *Page) MsgText(m notify.Message) string {
-	args := make([]any, len(m.Args))
-	for i, a := range m.Args {
-		args[i] = a
-	}
-	return i18n.T(p.Lang, m.Key, args...)
-}
+func (p *Page) MsgText(m notify.Message) string { return notify.Text(p.Lang, m) }
 
 func (h *Handler) messages(w http.ResponseWriter, r *http.Request) error {
 	p := httpx.PrincipalFrom(r.Context())
