@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/api"
+	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/deposit"
@@ -35,6 +36,9 @@ type App struct {
 	Ledger   *ledger.Service
 	Deposit  *deposit.Service
 	Standing *standing.Service
+
+	// CatalogEdit edits categories, parameter templates and products.
+	CatalogEdit *catalog.Service
 }
 
 // New wires the services over d; now is the clock (time.Now in production).
@@ -53,6 +57,7 @@ func New(d *db.DB, now func() time.Time) *App {
 		return st.SetStoreLive(ctx, s.SupplierID, s.PaidInFull && s.ExitedAt.IsZero())
 	}
 	a.Standing = &standing.Service{DB: d, Store: st, Orgs: st, Supplier: st, Deposit: a.Deposit, Notify: a.Notify, Audit: st, SetStoreLive: st.SetStoreLive, Now: now}
+	a.CatalogEdit = &catalog.Service{DB: d, Store: st, Audit: st, Now: now}
 	return a
 }
 
@@ -62,6 +67,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
 		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Site: site,
+		CatalogEdit: a.CatalogEdit,
 	})
 	if err != nil {
 		return nil, err

@@ -57,10 +57,10 @@ func (s *Store) ProductCards(ctx context.Context, f catalog.CardFilter) ([]catal
 		return nil, 0, fmt.Errorf("store: count cards: %w", err)
 	}
 	rows, err := s.DB.Query(ctx, `SELECT p.id, p.title, c.code, COALESCE(b.name, ''), o.name,
-			COALESCE((SELECT MIN(k.price) FROM skus k WHERE k.product_id = p.id), 0),
-			COALESCE((SELECT MIN(k.unit) FROM skus k WHERE k.product_id = p.id), ''),
-			COALESCE((SELECT MIN(k.moq) FROM skus k WHERE k.product_id = p.id), 0),
-			(SELECT COUNT(*) FROM skus k WHERE k.product_id = p.id)
+			COALESCE((SELECT MIN(k.price) FROM skus k WHERE k.product_id = p.id AND k.status = 'active'), 0),
+			COALESCE((SELECT MIN(k.unit) FROM skus k WHERE k.product_id = p.id AND k.status = 'active'), ''),
+			COALESCE((SELECT MIN(k.moq) FROM skus k WHERE k.product_id = p.id AND k.status = 'active'), 0),
+			(SELECT COUNT(*) FROM skus k WHERE k.product_id = p.id AND k.status = 'active')
 		FROM products p JOIN categories c ON c.id = p.category_id
 		JOIN orgs o ON o.id = p.supplier_id LEFT JOIN brands b ON b.id = p.brand_id
 		WHERE `+strings.Join(where, " AND ")+`

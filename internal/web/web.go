@@ -52,6 +52,9 @@ type Deps struct {
 	Standing *standing.Service
 	Sessions *scs.SessionManager
 	Site     Site
+
+	// CatalogEdit edits categories, parameter templates and products.
+	CatalogEdit *catalog.Service
 }
 
 // Handler serves the pages.
@@ -137,6 +140,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "GET /admin/audit", httpx.AdminOnly, h.adminAudit)
 
 	h.registerSupplier(mux)
+	h.registerCatalogEdit(mux)
 	h.registerStorefront(mux)
 	h.registerFees(mux)
 	h.registerFiles(mux)
