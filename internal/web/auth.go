@@ -125,11 +125,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, httpx.Status(errs.CodeOf(err)), "register", &Page{Title: i18n.T(lang, "register.title"), Form: f})
 		return nil
 	}
-	if err := h.sessions.RenewToken(r.Context()); err != nil {
+	if err := h.startSession(r, u.ID, o.ID); err != nil {
 		return err
 	}
-	h.sessions.Put(r.Context(), SessionUser, u.ID)
-	h.sessions.Put(r.Context(), SessionOrg, o.ID)
 	h.flash(r, i18n.T(lang, "register.welcome", o.Name))
 	http.Redirect(w, r, "/buyer/", http.StatusSeeOther)
 	return nil

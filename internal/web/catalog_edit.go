@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -42,22 +41,7 @@ const maxProductFormBytes = 512 << 10
 
 // parseProductForm is parseForm with room for a large SKU table.
 func parseProductForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxProductFormBytes)
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, errs.E(errs.TooLarge, "err.body_too_large")
-		}
-		return nil, errs.E(errs.Invalid, "err.form_malformed")
-	}
-	for k, vs := range r.PostForm {
-		for _, v := range vs {
-			if !validText(v) {
-				return nil, errs.Field(k, "err.bad_chars")
-			}
-		}
-	}
-	return r.PostForm, nil
+	return parseFormLimit(w, r, maxProductFormBytes)
 }
 
 // ---- supplier centre: product list ----

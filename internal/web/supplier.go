@@ -60,11 +60,9 @@ func (h *Handler) join(w http.ResponseWriter, r *http.Request) error {
 		h.render(w, r, httpx.Status(errs.CodeOf(err)), "join", &Page{Title: i18n.T(lang, "join.title"), Form: f})
 		return nil
 	}
-	if err := h.sessions.RenewToken(r.Context()); err != nil {
+	if err := h.startSession(r, u.ID, a.OrgID); err != nil {
 		return err
 	}
-	h.sessions.Put(r.Context(), SessionUser, u.ID)
-	h.sessions.Put(r.Context(), SessionOrg, a.OrgID)
 	h.flash(r, i18n.T(lang, "join.welcome"))
 	http.Redirect(w, r, "/seller/application", http.StatusSeeOther)
 	return nil

@@ -16,10 +16,15 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // maxFormBytes bounds every form body.
 const maxFormBytes = 64 << 10
 
-// parseForm reads a urlencoded form with a size limit; a body too large or malformed is
-// the user's error, never a 500.
+// parseForm reads a urlencoded form within maxFormBytes.
 func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	return parseFormLimit(w, r, maxFormBytes)
+}
+
+// parseFormLimit reads a urlencoded form with a size limit; a body too large or
+// malformed is the user's error, never a 500.
+func parseFormLimit(w http.ResponseWriter, r *http.Request, limit int64) (url.Values, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -27,14 +32,19 @@ func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 		}
 		return nil, errs.E(errs.Invalid, "err.form_malformed")
 	}
-	for k, vs := range r.PostForm {
-		for _, v := range vs {
-			if !validText(v) {
-				return nil, errs.Field(k, "err.bad_chars")
+	return r.PostForm, checkValues(r.PostForm)
+}
+
+// checkValues refuses a form with text no field needs, naming the field.
+func checkValues(v url.Values) error {
+	for k, vs := range v {
+		for _, s := range vs {
+			if !validText(s) {
+				return errs.Field(k, "err.bad_chars")
 			}
 		}
 	}
-	return r.PostForm, nil
+	return nil
 }
 
 // validText refuses invalid UTF-8 and NUL bytes, which no form field needs.
@@ -48,6 +58,16 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
+}
+
+// startSession signs a user in for an organisation in a fresh session token.
+func (h *Handler) startSession(r *http.Request, userID, orgID string) error {
+	if err := h.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	h.sessions.Put(r.Context(), SessionUser, userID)
+	h.sessions.Put(r.Context(), SessionOrg, orgID)
+	return nil
 }
 
 func (h *Handler) flash(r *http.Request, msg string) {
@@ -73,12 +93,8 @@ func parseMultipart(w http.ResponseWriter, r *http.Request) (url.Values, map[str
 		return nil, nil, errs.E(errs.Invalid, "err.form_malformed")
 	}
 	v := url.Values(r.MultipartForm.Value)
-	for k, vs := range v {
-		for _, s := range vs {
-			if !validText(s) {
-				return nil, nil, errs.Field(k, "err.bad_chars")
-			}
-		}
+	if err := checkValues(v); err != nil {
+		return nil, nil, err
 	}
 	files := map[string]*multipart.FileHeader{}
 	for k, fhs := range r.MultipartForm.File {
