@@ -3,11 +3,13 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/app"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/money"
+	"github.com/zhuchao/zhuchao/internal/standing"
 )
 
 // unpaidSuppliers are the last suppliers of the list: approved, but their deposit is not
@@ -61,5 +63,43 @@ func seedDeposits(ctx context.Context, a *app.App, supplierIDs []string) error {
 			}
 		}
 	}
-	return nil
+	// Standing in every state: a warning, a suspension under appeal, a removal.
+	n := len(supplierIDs)
+	if n < 8 {
+		return nil
+	}
+	if _, err := a.Standing.Penalize(ctx, admin, supplierIDs[3], standing.PenaltyInput{Kind: standing.Warning, Reason: "发货超时 3 次,予以警告"}); err != nil {
+		return err
+	}
+	pen, err := a.Standing.Penalize(ctx, admin, supplierIDs[n-5], standing.PenaltyInput{Kind: standing.Suspension, Reason: "以次充好,暂停销售待整改"})
+	if err != nil {
+		return err
+	}
+	owner, err := ownerOf(ctx, a, supplierIDs[n-5])
+	if err != nil {
+		return err
+	}
+	if err := a.Standing.Appeal(ctx, owner, pen.ID, "已更换原材料供应商并提交第三方检测报告,申请恢复销售。"); err != nil {
+		return err
+	}
+	if _, err := a.Standing.Reward(ctx, admin, supplierIDs[0], standing.Commendation, "年度优质供应商", time.Time{}); err != nil {
+		return err
+	}
+	return a.Standing.Remove(ctx, admin, supplierIDs[n-4], "多次严重违规,予以清退")
+}
+
+// ownerOf returns the principal of a supplier's owner.
+func ownerOf(ctx context.Context, a *app.App, orgID string) (*identity.Principal, error) {
+	ms, err := a.Store.Members(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		for _, r := range m.Roles {
+			if r == identity.Owner {
+				return a.Identity.Principal(ctx, m.User.ID, orgID)
+			}
+		}
+	}
+	return nil, fmt.Errorf("demo: no owner for %s", orgID)
 }
