@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
@@ -138,6 +139,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 
 type productData struct {
 	D     *catalog.Detail
+	Level int
 	Trail []catalog.Category
 	Names map[string]string // attribute code -> display name
 }
@@ -161,6 +163,13 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
 			name = a.NameEN
 		}
 		pd.Names[a.Code] = name
+	}
+	if h.Standing != nil {
+		st, err := h.Standing.Of(r.Context(), d.Product.SupplierID, time.Now())
+		if err != nil {
+			return err
+		}
+		pd.Level = st.Level
 	}
 	pg.Data = pd
 	h.render(w, r, http.StatusOK, "product", pg)
