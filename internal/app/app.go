@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/api"
+	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
@@ -39,6 +40,8 @@ type App struct {
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
+	// Bulk imports and exports products as spreadsheets.
+	Bulk *bulk.Service
 }
 
 // New wires the services over d; now is the clock (time.Now in production).
@@ -58,6 +61,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	}
 	a.Standing = &standing.Service{DB: d, Store: st, Orgs: st, Supplier: st, Deposit: a.Deposit, Notify: a.Notify, Audit: st, SetStoreLive: st.SetStoreLive, Now: now}
 	a.CatalogEdit = &catalog.Service{DB: d, Store: st, Audit: st, Now: now}
+	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	return a
 }
 
@@ -66,7 +70,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Site: site,
 		CatalogEdit: a.CatalogEdit,
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/zhuchao/zhuchao/internal/audit"
+	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -50,6 +51,7 @@ type Deps struct {
 	Notify   *notify.Service
 	Deposit  *deposit.Service
 	Standing *standing.Service
+	Bulk     *bulk.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -147,6 +149,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerMessages(mux)
 	h.registerDeposit(mux)
 	h.registerStanding(mux)
+	h.registerBulk(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
