@@ -1,10 +1,10 @@
 package sheet
 
 import (
-	"fmt"
-	"os"
 	"bytes"
+	"fmt"
 	"io"
+	"os"
 	"testing"
 	"time"
 
@@ -40,6 +40,11 @@ func FuzzOpen(f *testing.F) {
 			panic("hang")
 		})
 		defer tmr.Stop()
+		defer func() {
+			if d := time.Since(start); d > 300*time.Millisecond {
+				os.WriteFile(fmt.Sprintf("/tmp/sheet-slow-%d-%dms", time.Now().UnixNano(), d.Milliseconds()), data, 0o644)
+			}
+		}()
 		check := func(err error) {
 			e := errs.As(err)
 			if e == nil || e.Code != errs.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "file" {
