@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -748,12 +747,6 @@ func SplitOptions(s string) []string {
 		}
 	}
 	return out
-}
-
-// valuesJSON is the canonical encoding of values, to compare what changed.
-func valuesJSON(vs []Value) string {
-	b, _ := json.Marshal(vs)
-	return string(b)
 }
 
 // Title structure: 品牌 + 热搜词 + 属性词 + 产品名称 (plan 三.3.1.3).
