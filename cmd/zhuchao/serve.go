@@ -170,6 +170,11 @@ func startJobs(ctx context.Context, d *db.DB, s *server.Server) {
 			return err
 		}
 		slog.Info("credential sweep", "reminders", res.Reminders, "suspended", res.Suspended, "brands_stopped", res.BrandsStopped, "products_off_sale", res.ProductsOffSale)
+		lifted, err := s.Web.Standing.SweepSuspensions(ctx, time.Now())
+		if err != nil {
+			return err
+		}
+		slog.Info("suspension sweep", "lifted", lifted)
 		return r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(24*time.Hour))
 	})
 	if err := r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(time.Minute)); err != nil {

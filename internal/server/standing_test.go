@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
@@ -47,6 +48,16 @@ func TestPenaltiesAppealsAndRemoval(t *testing.T) {
 		}
 		if res := y.Get("/seller/standing"); !strings.Contains(res.Body, "已撤销") {
 			t.Fatal("supplier does not see the overturned penalty")
+		}
+		// A dated suspension lifts itself once its date has passed.
+		if res := ops.PostForm("/admin/suppliers/"+yid+"/penalty", url.Values{"kind": {"suspension"}, "reason": {"整改期三天"}, "until": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("dated suspension: %d %s", res.StatusCode, res.Body)
+		}
+		if n, err := e.App.Standing.SweepSuspensions(t.Context(), time.Now()); err != nil || n != 0 {
+			t.Fatalf("sweep before the date: %d %v", n, err)
+		}
+		if n, err := e.App.Standing.SweepSuspensions(t.Context(), time.Now().AddDate(0, 0, 5)); err != nil || n != 1 {
+			t.Fatalf("sweep after the date: %d %v", n, err)
 		}
 		// A deduction moves deposit through the ledger.
 		if res := ops.PostForm("/admin/suppliers/"+yid+"/penalty", url.Values{"kind": {"deduction"}, "amount": {"1000"}, "reason": {"售后超时未处理"}}); res.StatusCode != http.StatusSeeOther {

@@ -258,7 +258,8 @@ func (s *Service) Decide(ctx context.Context, p *identity.Principal, id string, 
 	})
 }
 
-// lift restores a suspended supplier when no suspension stands any more.
+// lift restores a suspended supplier when no suspension stands any more and its
+// credentials are in force (a suspension for expired credentials ends with renewal).
 func (s *Service) lift(ctx context.Context, orgID string, now time.Time) error {
 	o, err := s.supplierOrg(ctx, orgID)
 	if err != nil || o.Status != identity.OrgSuspended {
@@ -273,7 +274,55 @@ func (s *Service) lift(ctx context.Context, orgID string, now time.Time) error {
 			return nil
 		}
 	}
-	return s.Supplier.SetOrgStatus(ctx, orgID, identity.OrgActive, "", "", now)
+	// A supplier onboarded through an application keeps its suspension while its
+	// credentials are out of date.
+	a, err := s.Supplier.ApplicationByOrg(ctx, orgID)
+	if err != nil && !errs.Is(err, errs.NotFound) {
+		return err
+	}
+	if a != nil && (a.VerifiedAt.IsZero() || !now.Before(a.VerifiedAt.Add(supplier.ReverifyEvery+supplier.ReverifyGrace))) {
+		return nil
+	}
+	if a != nil && a.LicenceValidTo != "" {
+		if until, err := time.Parse("2006-01-02", a.LicenceValidTo); err == nil && now.After(until.Add(48*time.Hour)) {
+			return nil
+		}
+	}
+	if err := s.Supplier.SetOrgStatus(ctx, orgID, identity.OrgActive, "", "", now); err != nil {
+		return err
+	}
+	if err := s.Notify.Send(ctx, orgID, "penalty", "msg.suspension_lifted", "/seller/standing"); err != nil {
+		return err
+	}
+	return audit.Log(ctx, s.Audit, audit.Entry{ActorName: "system", OrgID: orgID, Action: "supplier.suspension_lifted", ObjectType: "org", ObjectID: orgID})
+}
+
+// SweepSuspensions lifts the suspensions whose date has passed; any node may run it.
+func (s *Service) SweepSuspensions(ctx context.Context, now time.Time) (int, error) {
+	orgs, err := s.Orgs.Orgs(ctx, identity.Supplier, 100000)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range orgs {
+		if o.Status != identity.OrgSuspended {
+			continue
+		}
+		err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+			if err := s.lift(ctx, o.ID, now); err != nil {
+				return err
+			}
+			cur, err := s.Orgs.OrgByID(ctx, o.ID)
+			if err == nil && cur.Status == identity.OrgActive {
+				n++
+			}
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Reward records a reward.
