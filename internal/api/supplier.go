@@ -38,12 +38,8 @@ func (a *API) addSupplierRoutes() {
 		Doc{ID: "listMessages", Summary: "The caller's organisation's in-site messages, newest first", Tag: "messages", Response: "MessageList", Status: 200})
 }
 
-// Application is a supplier application as the API shows it.
-type Application struct {
-	ID             string           `json:"id"`
-	OrgID          string           `json:"org_id"`
-	State          string           `json:"state"`
-	Version        int64            `json:"version"`
+// ApplicationFields are what a supplier fills in, shown and accepted alike.
+type ApplicationFields struct {
 	CompanyName    string           `json:"company_name"`
 	CreditCode     string           `json:"credit_code"`
 	LegalRep       string           `json:"legal_rep"`
@@ -57,16 +53,26 @@ type Application struct {
 	LicenceFile    string           `json:"licence_file"`
 	Categories     []string         `json:"categories"`
 	Brands         []supplier.Brand `json:"brands"`
-	Checklist      map[string]bool  `json:"checklist"`
-	SubmittedAt    *time.Time       `json:"submitted_at"`
-	VerifiedAt     *time.Time       `json:"verified_at"`
+}
+
+// Application is a supplier application as the API shows it.
+type Application struct {
+	ID      string `json:"id"`
+	OrgID   string `json:"org_id"`
+	State   string `json:"state"`
+	Version int64  `json:"version"`
+	ApplicationFields
+	Checklist   map[string]bool `json:"checklist"`
+	SubmittedAt *time.Time      `json:"submitted_at"`
+	VerifiedAt  *time.Time      `json:"verified_at"`
 }
 
 func applicationOut(x *supplier.Application) Application {
-	out := Application{ID: x.ID, OrgID: x.OrgID, State: x.State, Version: x.Version, CompanyName: x.CompanyName, CreditCode: x.CreditCode,
-		LegalRep: x.LegalRep, LegalRepID: x.LegalRepID, RegAddress: x.RegAddress, BusinessScope: x.BusinessScope, ContactName: x.ContactName,
-		ContactMobile: x.ContactMobile, ContactEmail: x.ContactEmail, LicenceValidTo: x.LicenceValidTo, LicenceFile: x.LicenceBlob,
-		Categories: x.Categories, Brands: x.Brands, Checklist: x.Checklist, SubmittedAt: timePtr(x.SubmittedAt), VerifiedAt: timePtr(x.VerifiedAt)}
+	out := Application{ID: x.ID, OrgID: x.OrgID, State: x.State, Version: x.Version, ApplicationFields: ApplicationFields{
+		CompanyName: x.CompanyName, CreditCode: x.CreditCode, LegalRep: x.LegalRep, LegalRepID: x.LegalRepID, RegAddress: x.RegAddress,
+		BusinessScope: x.BusinessScope, ContactName: x.ContactName, ContactMobile: x.ContactMobile, ContactEmail: x.ContactEmail,
+		LicenceValidTo: x.LicenceValidTo, LicenceFile: x.LicenceBlob, Categories: x.Categories, Brands: x.Brands},
+		Checklist: x.Checklist, SubmittedAt: timePtr(x.SubmittedAt), VerifiedAt: timePtr(x.VerifiedAt)}
 	if out.Categories == nil {
 		out.Categories = []string{}
 	}
@@ -78,21 +84,9 @@ func applicationOut(x *supplier.Application) Application {
 
 // ApplicationInput is the body of PUT and submit.
 type ApplicationInput struct {
-	Version        int64            `json:"version"`
-	CompanyName    string           `json:"company_name"`
-	CreditCode     string           `json:"credit_code"`
-	LegalRep       string           `json:"legal_rep"`
-	LegalRepID     string           `json:"legal_rep_id"`
-	RegAddress     string           `json:"reg_address"`
-	BusinessScope  string           `json:"business_scope"`
-	ContactName    string           `json:"contact_name"`
-	ContactMobile  string           `json:"contact_mobile"`
-	ContactEmail   string           `json:"contact_email"`
-	LicenceValidTo string           `json:"licence_valid_to"`
-	LicenceFile    string           `json:"licence_file"`
-	Categories     []string         `json:"categories"`
-	Brands         []supplier.Brand `json:"brands"`
-	AgreeTerms     bool             `json:"agree_terms"`
+	Version int64 `json:"version"`
+	ApplicationFields
+	AgreeTerms bool `json:"agree_terms"`
 }
 
 func (in ApplicationInput) form() supplier.Form {
