@@ -14,6 +14,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/fees"
+	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
@@ -37,6 +38,7 @@ type App struct {
 	Ledger   *ledger.Service
 	Deposit  *deposit.Service
 	Standing *standing.Service
+	Freight  *freight.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -60,8 +62,9 @@ func New(d *db.DB, now func() time.Time) *App {
 		return st.SetStoreLive(ctx, s.SupplierID, s.PaidInFull && s.ExitedAt.IsZero())
 	}
 	a.Standing = &standing.Service{DB: d, Store: st, Orgs: st, Supplier: st, Deposit: a.Deposit, Notify: a.Notify, Audit: st, SetStoreLive: st.SetStoreLive, Now: now}
-	a.CatalogEdit = &catalog.Service{DB: d, Store: st, Audit: st, Now: now}
+	a.CatalogEdit = &catalog.Service{DB: d, Store: st, Audit: st, Now: now, MediaStore: st, Blobs: st}
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
+	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
 	return a
 }
 
@@ -70,7 +73,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Site: site,
 		CatalogEdit: a.CatalogEdit,
 	})
 	if err != nil {
@@ -78,7 +81,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit}),
 	}
 	s.Build()
 	return s, nil

@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
+	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
@@ -52,6 +53,7 @@ type Deps struct {
 	Deposit  *deposit.Service
 	Standing *standing.Service
 	Bulk     *bulk.Service
+	Freight  *freight.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -143,6 +145,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 
 	h.registerSupplier(mux)
 	h.registerCatalogEdit(mux)
+	h.registerCatalogMedia(mux)
 	h.registerStorefront(mux)
 	h.registerFees(mux)
 	h.registerFiles(mux)
@@ -150,6 +153,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerDeposit(mux)
 	h.registerStanding(mux)
 	h.registerBulk(mux)
+	h.registerFreight(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
