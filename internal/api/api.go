@@ -33,6 +33,7 @@ type Deps struct {
 	Deposit     *deposit.Service
 	Stores      *storefront.Service
 	Notify      *notify.Service
+	CatalogEdit *catalog.Service
 }
 
 // API serves /api/v1.
@@ -84,6 +85,7 @@ func New(d Deps) *API {
 		Doc{ID: "revokeToken", Summary: "Revoke one of the caller's tokens", Tag: "identity", Status: 204,
 			Params: []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "token ID"}}})
 	a.addSupplierRoutes()
+	a.addCatalogRoutes()
 	return a
 }
 

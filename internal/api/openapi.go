@@ -185,5 +185,67 @@ func schemas() obj {
 			"name":     obj{"type": "string", "minLength": 1, "maxLength": 60},
 			"ttl_days": obj{"type": "integer", "minimum": 0, "maximum": 3650, "description": "0 for no expiry"},
 		}},
+		"CategoryTemplate": obj{"type": "object", "required": []string{"category", "attributes"}, "properties": obj{
+			"category": ref("Category"),
+			"attributes": obj{"type": "array", "description": "the leaf's own attributes and its ancestors'", "items": obj{
+				"type": "object", "required": []string{"code", "name_zh", "name_en", "kind", "unit", "options", "required", "filterable", "sales"}, "properties": obj{
+					"code": str, "name_zh": str, "name_en": str,
+					"kind":     obj{"type": "string", "enum": []string{"enum", "number", "range", "text", "bool"}},
+					"unit":     obj{"type": "string", "description": "for number and range: mm, kg, MPa…; values may carry another unit of the same quantity"},
+					"options":  obj{"type": "array", "items": str, "description": "the allowed values of an enum"},
+					"required": obj{"type": "boolean", "description": "needed before the product goes on sale"}, "filterable": obj{"type": "boolean"},
+					"sales": obj{"type": "boolean", "description": "a sales attribute: given per SKU in spec, not in attrs"},
+				}}},
+		}},
+		"ProductList": obj{"type": "object", "required": []string{"total", "page", "pages", "items"}, "properties": obj{
+			"total": obj{"type": "integer"}, "page": obj{"type": "integer"}, "pages": obj{"type": "integer"},
+			"items": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "title", "status", "category_id", "skus", "min_price", "updated_at"}, "properties": obj{
+				"id": str, "title": str, "status": ref("ProductStatus"), "status_reason": str, "category_id": str, "category_name_zh": str, "category_name_en": str,
+				"skus": obj{"type": "integer"}, "min_price": obj{"type": "string", "description": "lowest unit price in yuan"}, "updated_at": ts,
+			}}},
+		}},
+		"ProductStatus": obj{"type": "string", "enum": []string{"draft", "submitted", "on_sale", "off_sale", "banned"}},
+		"ProductInput": obj{"type": "object", "additionalProperties": false, "required": []string{"category_id", "name", "skus"},
+			"description": "Numbers are strings, as the product form sends them, so prices are never floats. Errors name fields as the catalogue does: category, brand, name, attr.{code}, skus, skus[i].code, skus[i].spec.{code}, skus[i].moq, skus[i].tiers[j].qty, skus[i].tiers[j].price…",
+			"properties": obj{
+				"version":     obj{"type": "integer", "description": "updates: the version the product was read at; a stale version is refused (409)"},
+				"category_id": obj{"type": "string", "description": "a leaf category; errors name it category"},
+				"brand":       obj{"type": "string", "description": "an existing brand's name, or empty"},
+				"name":        str, "model": str,
+				"title":       obj{"type": "string", "description": "empty builds one from brand, attributes and name"},
+				"description": str,
+				"attrs":       obj{"type": "object", "additionalProperties": str, "description": "common parameters by template code, e.g. {\"grade\": \"8.8级\"}"},
+				"skus": obj{"type": "array", "description": "blank rows are skipped, indexes kept", "items": obj{"type": "object", "additionalProperties": false, "properties": obj{
+					"id":       obj{"type": "string", "description": "updates: the SKU edited (rows also match by code)"},
+					"code":     str,
+					"spec":     obj{"type": "object", "additionalProperties": str, "description": "sales-attribute values by template code"},
+					"unit":     obj{"type": "string", "description": "unit of sale: 件, 盒, 千件, 米…"},
+					"moq":      obj{"type": "string", "description": "whole number; empty takes the first tier's quantity"},
+					"multiple": obj{"type": "string", "description": "whole number; empty is 1"},
+					"stock":    obj{"type": "string", "description": "whole number"},
+					"weight_g": obj{"type": "string", "description": "whole number of grams"},
+					"tiers": obj{"type": "array", "description": "quantities rising, prices never rising", "items": obj{"type": "object", "additionalProperties": false, "properties": obj{
+						"qty": obj{"type": "string", "description": "from this many units on"}, "price": obj{"type": "string", "description": "yuan a unit, up to four decimals, e.g. \"0.0125\""},
+					}}},
+				}}},
+				"publish": obj{"type": "boolean", "description": "put it on sale (or to review); it must then be complete"},
+			}},
+		"Product": obj{"type": "object", "required": []string{"id", "category_id", "name", "title", "status", "version", "attrs", "skus"}, "properties": obj{
+			"id": str, "supplier_id": str, "category_id": str, "category_name_zh": str, "category_name_en": str, "brand": str, "name": str, "model": str,
+			"title": str, "description": str, "status": ref("ProductStatus"), "status_reason": obj{"type": "string", "description": "why it is banned or was sent back"},
+			"version": obj{"type": "integer", "description": "send it back with an update"},
+			"attrs":   obj{"type": "object", "additionalProperties": str},
+			"skus": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "code", "spec", "unit", "moq", "multiple", "stock", "price", "tiers"}, "properties": obj{
+				"id": str, "code": str, "spec": obj{"type": "object", "additionalProperties": str}, "unit": str,
+				"moq": obj{"type": "integer"}, "multiple": obj{"type": "integer"}, "stock": obj{"type": "integer"}, "weight_g": obj{"type": "integer"},
+				"price": obj{"type": "string", "description": "first-tier unit price in yuan"},
+				"tiers": obj{"type": "array", "items": obj{"type": "object", "required": []string{"qty", "price"}, "properties": obj{"qty": obj{"type": "integer"}, "price": obj{"type": "string", "description": "yuan a unit"}}}},
+			}}},
+			"created_at": ts, "updated_at": ts,
+		}},
+		"ModerateInput": obj{"type": "object", "additionalProperties": false, "required": []string{"action"}, "properties": obj{
+			"action": obj{"type": "string", "enum": []string{"approve", "reject", "ban", "unban"}},
+			"reason": obj{"type": "string", "description": "required to reject or ban; shown to the supplier"},
+		}},
 	}
 }
