@@ -12,6 +12,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/upload"
 )
 
 // Service edits the catalogue: ops manage the category tree and its parameter
@@ -32,6 +33,9 @@ type Service struct {
 	Store Store
 	Audit audit.Store
 	Now   func() time.Time
+	// MediaStore and Blobs keep product images and attachments (media.go).
+	MediaStore MediaStore
+	Blobs      upload.Store
 }
 
 // Store keeps what Service edits. Its reads may run inside the caller's transaction.

@@ -252,7 +252,8 @@ type productEditData struct {
 	Brands   []catalog.Brand
 	Issues   []string
 	Action   string
-	Problems []fieldProblem // every field error, for the summary above the form
+	Problems []fieldProblem    // every field error, for the summary above the form
+	Media    catalog.MediaList // images and attachments (catalog_media.go)
 }
 
 // fieldProblem is one field error; Field is also the input's id, Label says where it is.
@@ -341,6 +342,9 @@ func (h *Handler) productPage(w http.ResponseWriter, r *http.Request, status int
 	d := productEditData{View: view, Leaves: leaves, Units: catalog.SaleUnits, Action: "/seller/catalog/new"}
 	if view != nil {
 		d.Action = "/seller/catalog/" + view.ID
+		if d.Media, err = h.productMedia(r, view.ID); err != nil {
+			return err
+		}
 	}
 	title := i18n.T(lang, "product.edit.new")
 	if view != nil {

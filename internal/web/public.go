@@ -142,6 +142,7 @@ type productData struct {
 	Level int
 	Trail []catalog.Category
 	Names map[string]string // attribute code -> display name
+	Media catalog.MediaList // gallery and attachments (catalog_media.go)
 }
 
 func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
@@ -152,6 +153,9 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
 	pg := &Page{Title: d.Product.Title}
 	h.fillPage(r, pg)
 	pd := productData{D: d, Names: map[string]string{}}
+	if pd.Media, err = h.productMedia(r, d.Product.ID); err != nil {
+		return err
+	}
 	for _, c := range pg.Categories {
 		if strings.HasPrefix(d.Category.Path, c.Path) {
 			pd.Trail = append(pd.Trail, c)
