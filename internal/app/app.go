@@ -62,7 +62,10 @@ func New(d *db.DB, now func() time.Time) *App {
 		return st.SetStoreLive(ctx, s.SupplierID, s.PaidInFull && s.ExitedAt.IsZero())
 	}
 	a.Standing = &standing.Service{DB: d, Store: st, Orgs: st, Supplier: st, Deposit: a.Deposit, Notify: a.Notify, Audit: st, SetStoreLive: st.SetStoreLive, Now: now}
-	a.CatalogEdit = &catalog.Service{DB: d, Store: st, Audit: st, Now: now, MediaStore: st, Blobs: st}
+	a.CatalogEdit = &catalog.Service{DB: d, Store: st, Audit: st, Now: now, MediaStore: st, Blobs: st,
+		Restricted: func(ctx context.Context, supplierID string) (bool, error) {
+			return a.Standing.Restricted(ctx, supplierID, now())
+		}}
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
 	return a

@@ -36,6 +36,24 @@ type Service struct {
 	// MediaStore and Blobs keep product images and attachments (media.go).
 	MediaStore MediaStore
 	Blobs      upload.Store
+	// Restricted reports whether a supplier is under a listing restriction (a penalty):
+	// it may then neither file new products nor put products on sale. nil: never.
+	Restricted func(ctx context.Context, supplierID string) (bool, error)
+}
+
+// unrestricted refuses a supplier under a listing restriction.
+func (s *Service) unrestricted(ctx context.Context, p *identity.Principal) error {
+	if s.Restricted == nil {
+		return nil
+	}
+	r, err := s.Restricted(ctx, p.Org.ID)
+	if err != nil {
+		return err
+	}
+	if r {
+		return errs.E(errs.Forbidden, "err.listing_restricted")
+	}
+	return nil
 }
 
 // Store keeps what Service edits. Its reads may run inside the caller's transaction.
@@ -976,6 +994,11 @@ func (s *Service) save(ctx context.Context, p *identity.Principal, id string, in
 		if err := s.activeSupplier(ctx, p); err != nil {
 			return err
 		}
+		if id == "" || publish {
+			if err := s.unrestricted(ctx, p); err != nil {
+				return err
+			}
+		}
 		var cur *ProductView
 		var curSKUs []SKU
 		if id != "" {
@@ -1275,6 +1298,11 @@ func (s *Service) SetOnSale(ctx context.Context, p *identity.Principal, id strin
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.activeSupplier(ctx, p); err != nil {
 			return err
+		}
+		if on {
+			if err := s.unrestricted(ctx, p); err != nil {
+				return err
+			}
 		}
 		var err error
 		if v, err = s.product(ctx, p, id); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/server/servertest"
 )
 
@@ -49,6 +50,13 @@ func TestPenaltiesAppealsAndRemoval(t *testing.T) {
 		if res := y.Get("/seller/standing"); !strings.Contains(res.Body, "已撤销") {
 			t.Fatal("supplier does not see the overturned penalty")
 		}
+		// A listing restriction stops new products and putting products on sale.
+		if res := ops.PostForm("/admin/suppliers/"+yid+"/penalty", url.Values{"kind": {"restriction"}, "reason": {"商品信息虚假,限制发布"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("restriction: %d %s", res.StatusCode, res.Body)
+		}
+		if _, err := e.App.CatalogEdit.SetOnSale(t.Context(), mustPrincipal(t, e, "suppliery"), e.Products["supplierY"], true); err == nil || !strings.Contains(err.Error(), "err.listing_restricted") {
+			t.Fatalf("on-sale under restriction: %v", err)
+		}
 		// A dated suspension lifts itself once its date has passed.
 		if res := ops.PostForm("/admin/suppliers/"+yid+"/penalty", url.Values{"kind": {"suspension"}, "reason": {"整改期三天"}, "until": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("dated suspension: %d %s", res.StatusCode, res.Body)
@@ -86,4 +94,13 @@ func TestPenaltiesAppealsAndRemoval(t *testing.T) {
 			t.Fatalf("ledger: %+v %v", rep, err)
 		}
 	})
+}
+
+func mustPrincipal(t *testing.T, e *servertest.Env, user string) *identity.Principal {
+	t.Helper()
+	p, err := e.Identity.Principal(t.Context(), e.Users[user].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
