@@ -28,6 +28,9 @@ type CatalogOptions struct {
 	SKUs        int      // total SKUs to generate (default 20,000; must work from 1,000 to 1,000,000+)
 	Seed        int64    // same seed, same catalogue
 	SupplierIDs []string // existing supplier org IDs (orgs table, kind 'supplier') to spread products over
+	// Specialities, when set, gives each supplier (by index) the product group it makes
+	// (see SpecialityOf); -1 leaves it to chance.
+	Specialities []int
 }
 
 // CatalogStats counts what GenerateCatalog wrote.
@@ -236,6 +239,8 @@ func newGen(opt CatalogOptions) *gen {
 			size:  1 / math.Pow(float64(rank+1), 0.6),
 		}
 		switch x := g.r.Float64(); {
+		case i < len(opt.Specialities) && opt.Specialities[i] >= 0 && opt.Specialities[i] < nGroups:
+			s.groups[opt.Specialities[i]] = true
 		case x < 0.12:
 			for k := range s.groups {
 				s.groups[k] = true

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/app"
@@ -186,7 +187,11 @@ func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: seed people: %w", err)
 	}
-	stats, err := GenerateCatalog(ctx, d, st, CatalogOptions{SKUs: opt.SKUs, Seed: opt.Seed, SupplierIDs: supplierIDs})
+	specs := make([]int, len(supplierNames))
+	for i, name := range supplierNames {
+		specs[i] = SpecialityOf(name)
+	}
+	stats, err := GenerateCatalog(ctx, d, st, CatalogOptions{SKUs: opt.SKUs, Seed: opt.Seed, SupplierIDs: supplierIDs, Specialities: specs})
 	if err != nil {
 		return nil, fmt.Errorf("demo: catalogue: %w", err)
 	}
@@ -218,4 +223,28 @@ func Logins() []Login {
 		{"buyer1", "owner", buyerNames[0]}, {"buyer2", "owner", buyerNames[1]},
 		{"caigou1", "purchaser", buyerNames[0]}, {"shenpi1", "approver", buyerNames[0]}, {"caiwu1", "finance", buyerNames[0]},
 	}
+}
+
+// SpecialityOf reads the product group a company makes from its name (a 紧固件 factory
+// sells fasteners), or -1 for a general trader.
+func SpecialityOf(name string) int {
+	for _, k := range []struct {
+		group int
+		words []string
+	}{
+		{gFasteners, []string{"紧固件", "标准件", "螺丝"}},
+		{gBearings, []string{"轴承", "传动"}},
+		{gValves, []string{"阀门", "管业", "管件"}},
+		{gPPE, []string{"劳保", "安全防护"}},
+		{gTools, []string{"刀具", "工具"}},
+		{gElectrical, []string{"电气", "电器"}},
+		{gPneumatic, []string{"气动", "液压"}},
+	} {
+		for _, w := range k.words {
+			if strings.Contains(name, w) {
+				return k.group
+			}
+		}
+	}
+	return -1
 }
