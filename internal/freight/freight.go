@@ -89,6 +89,39 @@ type Store interface {
 	SaveFreight(ctx context.Context, t *Template) error
 	Freight(ctx context.Context, id string) (*Template, error)
 	Freights(ctx context.Context, supplierID string) ([]Template, error)
+	// AssignFreight sets a product's template ("" for none) if the product is the
+	// supplier's; NotFound otherwise.
+	AssignFreight(ctx context.Context, supplierID, productID, templateID string) error
+	// ProductFreight returns a product's template ID ("" for none).
+	ProductFreight(ctx context.Context, productID string) (string, error)
+}
+
+// Assign sets the freight template of one of the caller's products ("" for none).
+func (s *Service) Assign(ctx context.Context, p *identity.Principal, productID, templateID string) error {
+	if !p.Is(identity.Supplier) {
+		return errs.E(errs.NotFound, "err.not_found")
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if templateID != "" {
+			t, err := s.Store.Freight(ctx, templateID)
+			if err != nil || t.SupplierID != p.Org.ID {
+				return errs.Field("freight", "err.not_found")
+			}
+		}
+		if err := s.Store.AssignFreight(ctx, p.Org.ID, productID, templateID); err != nil {
+			return err
+		}
+		return audit.Log(ctx, s.Audit, audit.Entry{ActorID: p.User.ID, ActorName: p.User.DisplayName, OrgID: p.Org.ID, Action: "freight.assign", ObjectType: "product", ObjectID: productID, Detail: templateID})
+	})
+}
+
+// ForProduct returns a product's template, or nil when it has none.
+func (s *Service) ForProduct(ctx context.Context, productID string) (*Template, error) {
+	id, err := s.Store.ProductFreight(ctx, productID)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	return s.Store.Freight(ctx, id)
 }
 
 // Service manages a supplier's own templates.

@@ -43,5 +43,24 @@ func TestFreightTemplates(t *testing.T) {
 		if list := x.Get("/seller/freight"); !strings.Contains(list.Body, "华东包邮") {
 			t.Fatal("list lacks the template")
 		}
+		// Attach it to a product: the product page quotes freight by province.
+		tid := strings.TrimPrefix(loc, "/seller/freight/")
+		pid := e.Products["supplierX"]
+		if got := e.Login("suppliery").PostForm("/seller/catalog/"+pid+"/freight", url.Values{"freight": {""}}).StatusCode; got != 404 {
+			t.Fatalf("another supplier assigns freight: %d", got)
+		}
+		if res := x.PostForm("/seller/catalog/"+pid+"/freight", url.Values{"freight": {tid}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("assign: %d %s", res.StatusCode, res.Body)
+		}
+		// The fixture SKU: MOQ 100 at ¥0.15, weight 0 → 0 kg: the first-weight fee applies.
+		if page := e.NewClient().Get("/p/" + pid + "?to=11"); !strings.Contains(page.Body, "¥12.00") {
+			t.Fatal("no freight estimate for Beijing")
+		}
+		if page := e.NewClient().Get("/p/" + pid + "?to=33"); !strings.Contains(page.Body, "¥8.00") {
+			t.Fatal("no freight estimate for Zhejiang")
+		}
+		if page := e.NewClient().Get("/p/" + pid + "?to=54"); !strings.Contains(page.Body, "该地区暂不配送") {
+			t.Fatal("excluded region not said")
+		}
 	})
 }

@@ -79,3 +79,23 @@ func (s *Store) Freights(ctx context.Context, supplierID string) ([]freight.Temp
 	}
 	return out, rows.Err()
 }
+
+// AssignFreight sets a product's freight template if the product is the supplier's.
+func (s *Store) AssignFreight(ctx context.Context, supplierID, productID, templateID string) error {
+	if !db.ValidID(productID) {
+		return errs.E(errs.NotFound, "err.product_not_found")
+	}
+	return s.execOne(ctx, "err.product_not_found", `UPDATE products SET freight_template_id = ? WHERE id = ? AND supplier_id = ?`, templateID, productID, supplierID)
+}
+
+// ProductFreight returns a product's freight template ID.
+func (s *Store) ProductFreight(ctx context.Context, productID string) (string, error) {
+	if !db.ValidID(productID) {
+		return "", errs.E(errs.NotFound, "err.product_not_found")
+	}
+	var id string
+	if err := s.DB.QueryRow(ctx, `SELECT freight_template_id FROM products WHERE id = ?`, productID).Scan(&id); err != nil {
+		return "", notFound(err, "err.product_not_found", "product freight")
+	}
+	return id, nil
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
@@ -252,8 +253,10 @@ type productEditData struct {
 	Brands   []catalog.Brand
 	Issues   []string
 	Action   string
-	Problems []fieldProblem    // every field error, for the summary above the form
-	Media    catalog.MediaList // images and attachments (catalog_media.go)
+	Problems []fieldProblem     // every field error, for the summary above the form
+	Media    catalog.MediaList  // images and attachments (catalog_media.go)
+	Freights []freight.Template // the supplier's freight templates (freight.go)
+	Freight  string             // the product's template
 }
 
 // fieldProblem is one field error; Field is also the input's id, Label says where it is.
@@ -343,6 +346,12 @@ func (h *Handler) productPage(w http.ResponseWriter, r *http.Request, status int
 	if view != nil {
 		d.Action = "/seller/catalog/" + view.ID
 		if d.Media, err = h.productMedia(r, view.ID); err != nil {
+			return err
+		}
+		if d.Freights, err = h.Freight.Mine(ctx, httpx.PrincipalFrom(ctx)); err != nil {
+			return err
+		}
+		if d.Freight, err = h.Freight.Store.ProductFreight(ctx, view.ID); err != nil {
 			return err
 		}
 	}

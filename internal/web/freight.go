@@ -16,6 +16,21 @@ func (h *Handler) registerFreight(mux *http.ServeMux) {
 	h.route(mux, "GET /seller/freight", httpx.Seller, h.freightList)
 	h.route(mux, "GET /seller/freight/{id}", httpx.Seller, h.freightForm)
 	h.route(mux, "POST /seller/freight/{id}", httpx.Seller, h.freightSave)
+	h.route(mux, "POST /seller/catalog/{id}/freight", httpx.Seller, h.assignFreight)
+}
+
+func (h *Handler) assignFreight(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := h.Freight.Assign(r.Context(), httpx.PrincipalFrom(r.Context()), id, v.Get("freight")); err != nil {
+		return err
+	}
+	h.flash(r, i18n.T(httpx.LangFrom(r.Context()), "app.saved"))
+	http.Redirect(w, r, "/seller/catalog/"+id+"#freight", http.StatusSeeOther)
+	return nil
 }
 
 // freightRows is how many rule rows the form offers (the first is the default).

@@ -7,6 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/zhuchao/zhuchao/internal/freight"
+	"github.com/zhuchao/zhuchao/internal/money"
+
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/errs"
 )
@@ -140,9 +143,13 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 type productData struct {
 	D     *catalog.Detail
 	Level int
-	Trail []catalog.Category
-	Names map[string]string // attribute code -> display name
-	Media catalog.MediaList // gallery and attachments (catalog_media.go)
+	// Freight estimate for the first SKU at its MOQ, to the chosen province.
+	Freight   *freight.Quote
+	FreightTo string
+	Provinces []freight.Province
+	Trail     []catalog.Category
+	Names     map[string]string // attribute code -> display name
+	Media     catalog.MediaList // gallery and attachments (catalog_media.go)
 }
 
 func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
@@ -175,7 +182,38 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
 		}
 		pd.Level = st.Level
 	}
+	if err := h.freightEstimate(r, d, &pd); err != nil {
+		return err
+	}
 	pg.Data = pd
 	h.render(w, r, http.StatusOK, "product", pg)
+	return nil
+}
+
+// freightEstimate quotes delivery of the first SKU's MOQ to the province in ?to=
+// (Shanghai by default) when the product has a freight template.
+func (h *Handler) freightEstimate(r *http.Request, d *catalog.Detail, pd *productData) error {
+	if h.Freight == nil || len(d.SKUs) == 0 {
+		return nil
+	}
+	t, err := h.Freight.ForProduct(r.Context(), d.Product.ID)
+	if err != nil || t == nil {
+		return err
+	}
+	to := r.URL.Query().Get("to")
+	if freight.ProvinceName(to) == "" {
+		to = "31"
+	}
+	k := d.SKUs[0]
+	units := k.MOQ
+	if t.Basis == freight.ByWeight {
+		units = (k.MOQ*k.WeightG + 999) / 1000
+	}
+	amount, err := money.LineTotal(money.UnitPrice(k.Price), k.MOQ)
+	if err != nil {
+		return nil // an absurd line total has no meaningful estimate
+	}
+	q := t.Quote(to, units, amount)
+	pd.Freight, pd.FreightTo, pd.Provinces = &q, to, freight.Provinces
 	return nil
 }
