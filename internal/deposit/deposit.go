@@ -748,27 +748,20 @@ func detail(amount money.Fen, ref, reason, dispute string) string {
 // Freeze moves part of the held deposit to frozen while a dispute is open; it cannot
 // freeze more than is held. Platform staff only.
 func (s *Service) Freeze(ctx context.Context, actor *identity.Principal, in Movement) (*Status, error) {
-	if err := staff(actor); err != nil {
-		return nil, err
-	}
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	return s.run(ctx, actor, in.SupplierID, step{
-		kind: KindFreeze, ref: in.Ref, memo: memo(in.Reason, in.Dispute), detail: detail(in.Amount, in.Ref, in.Reason, in.Dispute),
-		postings: ledger.Pair(ledger.DepositHeld(in.SupplierID), ledger.DepositFrozen(in.SupplierID), in.Amount),
-		check: func(ctx context.Context, a *Account, st *Status) error {
-			if in.Amount > st.Held {
-				return conflict("amount", "err.deposit_exceeds_held", money.FormatYuan(st.Held))
-			}
-			return nil
-		},
-	})
+	return s.move(ctx, actor, in, KindFreeze, ledger.DepositHeld(in.SupplierID), ledger.DepositFrozen(in.SupplierID),
+		func(st *Status) money.Fen { return st.Held }, "err.deposit_exceeds_held")
 }
 
 // Unfreeze returns frozen deposit to held; it cannot unfreeze more than is frozen.
 // Platform staff only.
 func (s *Service) Unfreeze(ctx context.Context, actor *identity.Principal, in Movement) (*Status, error) {
+	return s.move(ctx, actor, in, KindUnfreeze, ledger.DepositFrozen(in.SupplierID), ledger.DepositHeld(in.SupplierID),
+		func(st *Status) money.Fen { return st.Frozen }, "err.deposit_exceeds_frozen")
+}
+
+// move shifts in.Amount between two of the supplier's deposit accounts, never more than
+// limit allows.
+func (s *Service) move(ctx context.Context, actor *identity.Principal, in Movement, kind, from, to string, limit func(*Status) money.Fen, key string) (*Status, error) {
 	if err := staff(actor); err != nil {
 		return nil, err
 	}
@@ -776,11 +769,11 @@ func (s *Service) Unfreeze(ctx context.Context, actor *identity.Principal, in Mo
 		return nil, err
 	}
 	return s.run(ctx, actor, in.SupplierID, step{
-		kind: KindUnfreeze, ref: in.Ref, memo: memo(in.Reason, in.Dispute), detail: detail(in.Amount, in.Ref, in.Reason, in.Dispute),
-		postings: ledger.Pair(ledger.DepositFrozen(in.SupplierID), ledger.DepositHeld(in.SupplierID), in.Amount),
+		kind: kind, ref: in.Ref, memo: memo(in.Reason, in.Dispute), detail: detail(in.Amount, in.Ref, in.Reason, in.Dispute),
+		postings: ledger.Pair(from, to, in.Amount),
 		check: func(ctx context.Context, a *Account, st *Status) error {
-			if in.Amount > st.Frozen {
-				return conflict("amount", "err.deposit_exceeds_frozen", money.FormatYuan(st.Frozen))
+			if max := limit(st); in.Amount > max {
+				return conflict("amount", key, money.FormatYuan(max))
 			}
 			return nil
 		},
