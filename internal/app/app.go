@@ -53,7 +53,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Identity = identity.NewService(d, st, st, now)
 	a.Notify = &notify.Service{Store: st, Now: now}
 	a.Supplier = &supplier.Service{DB: d, Store: st, Identity: a.Identity, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Notify: a.Notify, Now: now}
-	a.Stores = &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Audit: st, Now: now}
+	a.Stores = &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Blobs: st, Audit: st, Now: now}
 	a.Fees = &fees.Service{DB: d, Store: st, Audit: st, Now: now}
 	a.Ledger = ledger.NewService(d, st, now)
 	a.Deposit = deposit.NewService(d, st, a.Ledger, st, now)

@@ -42,7 +42,34 @@ func TestStoreDecorationAndTakedown(t *testing.T) {
 		if res := x.PostForm("/seller/store/modules", form); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("publish: %d %s", res.StatusCode, res.Body)
 		}
+		// A banner picture: an executable is refused, a PNG shows on the store.
+		var draft string
+		d.QueryRow(t.Context(), `SELECT draft_modules FROM stores WHERE org_id = ?`, xid).Scan(&draft)
+		j := strings.Index(draft, `"id":"`)
+		bannerID := draft[j+6 : j+6+36]
+		var ver string
+		d.QueryRow(t.Context(), `SELECT CAST(version AS TEXT) FROM stores WHERE org_id = ?`, xid).Scan(&ver)
+		mod := url.Values{"version": {ver}, "modules[0].id": {bannerID}, "modules[0].kind": {"banner"}, "modules[0].title": {"源头工厂 品质保障"},
+			"modules[0].text": {"8.8级高强度螺栓现货"}, "modules[1].kind": {"featured"}, "modules[1].title": {"热卖推荐"}, "modules[1].products": {e.Products["supplierX"]},
+			"modules[1].id": {draft[strings.LastIndex(draft, `"id":"`)+6 : strings.LastIndex(draft, `"id":"`)+6+36]}, "then": {"publish"}}
+		body, ctype := servertest.Multipart(mod, map[string]struct {
+			Name string
+			Data []byte
+		}{"modules[0].image_file": {"banner.png", append([]byte("\x7fELF\x02\x01"), make([]byte, 64)...)}})
+		if res := x.Do("POST", "/seller/store/modules", ctype, body); res.StatusCode != 422 {
+			t.Fatalf("executable banner: %d", res.StatusCode)
+		}
+		body, ctype = servertest.Multipart(mod, map[string]struct {
+			Name string
+			Data []byte
+		}{"modules[0].image_file": {"banner.png", servertest.PNG()}})
+		if res := x.Do("POST", "/seller/store/modules", ctype, body); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("banner picture: %d %s", res.StatusCode, res.Body)
+		}
 		pub := e.NewClient().Get("/store/" + xid)
+		if !strings.Contains(pub.Body, `class="bannerimg"`) {
+			t.Error("store page lacks the banner picture")
+		}
 		for _, want := range []string{"X紧固件旗舰店", "源头工厂 品质保障", "热卖推荐", "/p/" + e.Products["supplierX"], "营业执照信息", "冷镦机 40 台"} {
 			if !strings.Contains(pub.Body, want) {
 				t.Errorf("store page lacks %q", want)

@@ -12,6 +12,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/upload"
 )
 
 // Limits of a store's homepage.
@@ -32,8 +33,10 @@ type Service struct {
 	OwnsProduct func(ctx context.Context, supplierID, productID string) bool
 	// CategoryExists reports whether a category ID names an active category.
 	CategoryExists func(ctx context.Context, id string) bool
-	Audit          audit.Store
-	Now            func() time.Time
+	// Blobs keeps banner pictures, stored in the same transaction as the draft.
+	Blobs upload.Store
+	Audit audit.Store
+	Now   func() time.Time
 }
 
 func seller(p *identity.Principal) error {
@@ -123,7 +126,8 @@ func (s *Service) SaveProfile(ctx context.Context, p *identity.Principal, in Pro
 
 // SaveDraft replaces the draft homepage with modules, checked; the live page is unchanged
 // until Publish.
-func (s *Service) SaveDraft(ctx context.Context, p *identity.Principal, modules []Module, version int64) (*Store, error) {
+// pictures maps module indexes to uploaded banner pictures (nil for none).
+func (s *Service) SaveDraft(ctx context.Context, p *identity.Principal, modules []Module, version int64, pictures map[int]*Upload) (*Store, error) {
 	var st *Store
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
@@ -133,8 +137,41 @@ func (s *Service) SaveDraft(ctx context.Context, p *identity.Principal, modules 
 		if version != st.Version {
 			return errs.E(errs.Conflict, "err.stale_version")
 		}
+		// A kept picture must be one this store already shows; a new one is stored now.
+		known := map[string]bool{}
+		for _, m := range append(append([]Module(nil), st.Draft...), st.Live...) {
+			known[m.Image] = true
+		}
+		var v errs.Validator
+		for i := range modules {
+			if !known[modules[i].Image] {
+				modules[i].Image = ""
+			}
+			up := pictures[i]
+			if up == nil || modules[i].Kind != Banner {
+				continue
+			}
+			b, err := upload.New(p.Org.ID, up.Name, up.Data, upload.Images, upload.MaxImageBytes, s.Now())
+			if err != nil {
+				if e := errs.As(err); e != nil && e.Code != errs.Internal {
+					for _, f := range e.Fields {
+						v.Add("modules["+strconv.Itoa(i)+"].image", f.Msg.Key, f.Msg.Args...)
+					}
+					continue
+				}
+				return err
+			}
+			b.Public = true
+			if err := s.Blobs.PutBlob(ctx, b); err != nil {
+				return err
+			}
+			modules[i].Image = b.ID
+		}
 		out, err := s.check(ctx, p.Org.ID, modules)
 		if err != nil {
+			v.Merge(err)
+		}
+		if err := v.Err(); err != nil {
 			return err
 		}
 		st.Draft, st.UpdatedAt = out, s.Now()
@@ -165,7 +202,7 @@ func (s *Service) check(ctx context.Context, orgID string, modules []Module) ([]
 			v.Add(f("kind"), "err.module_kind")
 			continue
 		}
-		n := Module{ID: m.ID, Kind: m.Kind}
+		n := Module{ID: m.ID, Kind: m.Kind, Image: m.Image}
 		if !db.ValidID(n.ID) {
 			n.ID = db.NewID()
 		}

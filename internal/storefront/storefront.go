@@ -21,6 +21,12 @@ const (
 // Kinds lists the module kinds in the order the editor offers them.
 var Kinds = []string{Banner, Featured, Categories, RichText, BrandStory}
 
+// Upload is a picture sent with the module editor, for the module at an index.
+type Upload struct {
+	Name string
+	Data []byte
+}
+
 // Module is one block of a store's homepage.
 type Module struct {
 	ID         string   `json:"id"`
@@ -29,6 +35,7 @@ type Module struct {
 	Text       string   `json:"text,omitempty"`
 	ProductIDs []string `json:"products,omitempty"`
 	Category   string   `json:"category,omitempty"`
+	Image      string   `json:"image,omitempty"` // a banner's picture (a public upload)
 	// Set by staff: a module taken down stays in the list but is not shown.
 	TakenDown bool   `json:"taken_down,omitempty"`
 	Reason    string `json:"reason,omitempty"`

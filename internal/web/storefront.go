@@ -209,7 +209,7 @@ func formModules(v url.Values, lang i18n.Lang) []storefront.Module {
 			sortN = i
 		}
 		rows = append(rows, row{storefront.Module{ID: v.Get(k("id")), Kind: v.Get(k("kind")), Title: v.Get(k("title")), Text: v.Get(k("text")),
-			ProductIDs: v[k("products")], Category: v.Get(k("category"))}, sortN})
+			ProductIDs: v[k("products")], Category: v.Get(k("category")), Image: v.Get(k("image"))}, sortN})
 	}
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].sort < rows[b].sort })
 	var out []storefront.Module
@@ -223,14 +223,32 @@ func formModules(v url.Values, lang i18n.Lang) []storefront.Module {
 }
 
 func (h *Handler) storeModules(w http.ResponseWriter, r *http.Request) error {
-	v, err := parseForm(w, r)
+	v, files, err := parseMultipart(w, r)
 	if err != nil {
 		return err
 	}
 	lang := httpx.LangFrom(r.Context())
 	p := httpx.PrincipalFrom(r.Context())
 	ms := formModules(v, lang)
-	st, err := h.Stores.SaveDraft(r.Context(), p, ms, version(v))
+	// Pictures follow their module's ID (rows may have been reordered).
+	pictures := map[int]*storefront.Upload{}
+	for field, fh := range files {
+		var i int
+		if _, err := fmt.Sscanf(field, "modules[%d].image_file", &i); err != nil {
+			continue
+		}
+		id := v.Get(fmt.Sprintf("modules[%d].id", i))
+		for j, m := range ms {
+			if m.ID == id && id != "" {
+				data, err := readUpload(fh)
+				if err != nil {
+					return err
+				}
+				pictures[j] = &storefront.Upload{Name: fh.Filename, Data: data}
+			}
+		}
+	}
+	st, err := h.Stores.SaveDraft(r.Context(), p, ms, version(v), pictures)
 	if err != nil {
 		f, ok := formFromError(lang, v, err)
 		if !ok {
