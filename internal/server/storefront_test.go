@@ -70,6 +70,19 @@ func TestStoreDecorationAndTakedown(t *testing.T) {
 		if !strings.Contains(pub.Body, `class="bannerimg"`) {
 			t.Error("store page lacks the banner picture")
 		}
+		// A logo with the profile.
+		d.QueryRow(t.Context(), `SELECT CAST(version AS TEXT) FROM stores WHERE org_id = ?`, xid).Scan(&ver)
+		body, ctype = servertest.Multipart(url.Values{"version": {ver}, "name": {"X紧固件旗舰店"}, "capability": {"冷镦机 40 台"}}, map[string]struct {
+			Name string
+			Data []byte
+		}{"logo_file": {"logo.png", servertest.PNG()}})
+		if res := x.Do("POST", "/seller/store/profile", ctype, body); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("logo: %d %s", res.StatusCode, res.Body)
+		}
+		pub = e.NewClient().Get("/store/" + xid)
+		if !strings.Contains(pub.Body, `class="logoimg"`) {
+			t.Error("store page lacks the logo")
+		}
 		for _, want := range []string{"X紧固件旗舰店", "源头工厂 品质保障", "热卖推荐", "/p/" + e.Products["supplierX"], "营业执照信息", "冷镦机 40 台"} {
 			if !strings.Contains(pub.Body, want) {
 				t.Errorf("store page lacks %q", want)

@@ -65,6 +65,7 @@ func (s *Service) Mine(ctx context.Context, p *identity.Principal) (*Store, erro
 type ProfileInput struct {
 	Name, Intro, Capability, Certificates, Phone, QQ string
 	Version                                          int64
+	Logo                                             *Upload // a new logo, or nil to keep the current one
 }
 
 var (
@@ -115,6 +116,13 @@ func (s *Service) SaveProfile(ctx context.Context, p *identity.Principal, in Pro
 		if err := v.Err(); err != nil {
 			return err
 		}
+		if in.Logo != nil {
+			id, err := s.picture(ctx, p.Org.ID, in.Logo, "logo")
+			if err != nil {
+				return err
+			}
+			st.LogoBlob = id
+		}
 		st.UpdatedAt = s.Now()
 		if err := s.Store.SaveStore(ctx, st); err != nil {
 			return err
@@ -151,21 +159,14 @@ func (s *Service) SaveDraft(ctx context.Context, p *identity.Principal, modules 
 			if up == nil || modules[i].Kind != Banner {
 				continue
 			}
-			b, err := upload.New(p.Org.ID, up.Name, up.Data, upload.Images, upload.MaxImageBytes, s.Now())
+			id, err := s.picture(ctx, p.Org.ID, up, "modules["+strconv.Itoa(i)+"].image")
+			if v.Merge(err) {
+				continue
+			}
 			if err != nil {
-				if e := errs.As(err); e != nil && e.Code != errs.Internal {
-					for _, f := range e.Fields {
-						v.Add("modules["+strconv.Itoa(i)+"].image", f.Msg.Key, f.Msg.Args...)
-					}
-					continue
-				}
 				return err
 			}
-			b.Public = true
-			if err := s.Blobs.PutBlob(ctx, b); err != nil {
-				return err
-			}
-			modules[i].Image = b.ID
+			modules[i].Image = id
 		}
 		out, err := s.check(ctx, p.Org.ID, modules)
 		if err != nil {
@@ -350,4 +351,24 @@ func (s *Service) Public(ctx context.Context, orgID string) (*Store, *Licence, e
 		return nil, nil, err
 	}
 	return st, lic, nil
+}
+
+// picture stores an uploaded store picture (public: buyers see it); a refusal names field.
+func (s *Service) picture(ctx context.Context, orgID string, up *Upload, field string) (string, error) {
+	b, err := upload.New(orgID, up.Name, up.Data, upload.Images, upload.MaxImageBytes, s.Now())
+	if err != nil {
+		if e := errs.As(err); e != nil && e.Code != errs.Internal {
+			out := &errs.Error{Code: errs.Invalid, Msg: errs.Msg{Key: "err.invalid"}}
+			for _, f := range e.Fields {
+				out.Fields = append(out.Fields, errs.FieldError{Field: field, Msg: f.Msg})
+			}
+			return "", out
+		}
+		return "", err
+	}
+	b.Public = true
+	if err := s.Blobs.PutBlob(ctx, b); err != nil {
+		return "", err
+	}
+	return b.ID, nil
 }

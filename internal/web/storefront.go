@@ -168,14 +168,21 @@ func version(v url.Values) int64 {
 }
 
 func (h *Handler) storeProfile(w http.ResponseWriter, r *http.Request) error {
-	v, err := parseForm(w, r)
+	v, files, err := parseMultipart(w, r)
 	if err != nil {
 		return err
 	}
 	lang := httpx.LangFrom(r.Context())
-	_, err = h.Stores.SaveProfile(r.Context(), httpx.PrincipalFrom(r.Context()), storefront.ProfileInput{
-		Name: v.Get("name"), Intro: v.Get("intro"), Capability: v.Get("capability"), Certificates: v.Get("certificates"),
-		Phone: v.Get("phone"), QQ: v.Get("qq"), Version: version(v)})
+	in := storefront.ProfileInput{Name: v.Get("name"), Intro: v.Get("intro"), Capability: v.Get("capability"), Certificates: v.Get("certificates"),
+		Phone: v.Get("phone"), QQ: v.Get("qq"), Version: version(v)}
+	if fh := files["logo_file"]; fh != nil {
+		data, err := readUpload(fh)
+		if err != nil {
+			return err
+		}
+		in.Logo = &storefront.Upload{Name: fh.Filename, Data: data}
+	}
+	_, err = h.Stores.SaveProfile(r.Context(), httpx.PrincipalFrom(r.Context()), in)
 	if err != nil {
 		f, ok := formFromError(lang, v, err)
 		if !ok {
