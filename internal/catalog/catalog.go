@@ -117,7 +117,8 @@ type SKU struct {
 	Multiple   int64   // order in multiples of this
 	Unit       string  // 件, 盒, 千件, 米…
 	Stock      int64
-	WeightG    int64
+	WeightG    int64 // grams per unit of sale
+	VolumeCM3  int64 // cubic centimetres per unit of sale
 	Status     string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time

@@ -106,6 +106,7 @@ func boltInput(cat string) catalog.ProductInput {
 			{Code: "HB-M8-40", Spec: map[string]string{"thread": "M8", "length": "40"}, Unit: "千件", Stock: "500",
 				Tiers: []catalog.TierInput{{Qty: "10", Price: "125.00"}, {Qty: "50", Price: "118.5"}, {Qty: "200", Price: "110"}}},
 			{Code: "HB-M10-50", Spec: map[string]string{"thread": "M10", "length": "5cm"}, Unit: "千件", MOQ: "5", Multiple: "5", Stock: "80",
+				WeightG: "32000", VolumeCM3: "4500",
 				Tiers: []catalog.TierInput{{Qty: "5", Price: "210"}, {Qty: "100", Price: "198.8"}}},
 			{Code: "HB-M10-60", Spec: map[string]string{"thread": "M10", "length": "60mm"}, Unit: "千件", Stock: "0",
 				Tiers: []catalog.TierInput{{Qty: "1", Price: "¥230.0125"}}},
@@ -166,10 +167,11 @@ func TestProductLifecycle(t *testing.T) {
 		for _, k := range v.SKUs {
 			sku[k.Code] = k
 		}
-		if k, l := sku["HB-M10-50"], spec(sku["HB-M10-50"], "length"); *l.Num != 50 || l.Text != "50mm" || k.MOQ != 5 || k.Multiple != 5 || k.Price != 2100000 {
+		if k, l := sku["HB-M10-50"], spec(sku["HB-M10-50"], "length"); *l.Num != 50 || l.Text != "50mm" || k.MOQ != 5 || k.Multiple != 5 || k.Price != 2100000 ||
+			k.WeightG != 32000 || k.VolumeCM3 != 4500 {
 			t.Fatalf("M10 SKU: %+v", k)
 		}
-		if k := sku["HB-M8-40"]; k.MOQ != 10 || k.Multiple != 1 || len(k.Tiers) != 3 || k.Tiers[2].UnitPrice != 1100000 {
+		if k := sku["HB-M8-40"]; k.MOQ != 10 || k.Multiple != 1 || len(k.Tiers) != 3 || k.Tiers[2].UnitPrice != 1100000 || k.WeightG != 0 || k.VolumeCM3 != 0 {
 			t.Fatalf("M8 SKU: %+v", k)
 		}
 		if k := sku["HB-M10-60"]; k.Price != 2300125 {
@@ -188,6 +190,7 @@ func TestProductLifecycle(t *testing.T) {
 		in.Version = v.Version
 		in.SKUs[0].Tiers = append(in.SKUs[0].Tiers, catalog.TierInput{Qty: "1000", Price: "99"})
 		in.SKUs[1].ID, in.SKUs[1].Code = sku["HB-M10-50"].ID, "HB-M10-050"
+		in.SKUs[1].VolumeCM3 = " 4800 "
 		in.SKUs = in.SKUs[:2]
 		v2, err := e.svc.UpdateProduct(ctx, e.supA, v.ID, in, false)
 		if err != nil {
@@ -196,7 +199,7 @@ func TestProductLifecycle(t *testing.T) {
 		if v2.Status != catalog.StatusOnSale || v2.Version != 2 || len(v2.SKUs) != 2 {
 			t.Fatalf("after edit: %s v%d %d SKUs", v2.Status, v2.Version, len(v2.SKUs))
 		}
-		if k := byCode(v2.SKUs, "HB-M10-050"); k.ID != sku["HB-M10-50"].ID {
+		if k := byCode(v2.SKUs, "HB-M10-050"); k.ID != sku["HB-M10-50"].ID || k.VolumeCM3 != 4800 || k.WeightG != 32000 {
 			t.Fatalf("rename by ID: %+v", v2.SKUs)
 		}
 		if len(v2.Prices) != 4 || v2.Prices[0].SKUCode != "HB-M8-40" || len(v2.Prices[0].Old) != 3 || len(v2.Prices[0].New) != 4 {
@@ -376,6 +379,12 @@ func TestBadInput(t *testing.T) {
 			{"MOQ not a multiple", func(in *catalog.ProductInput) { in.SKUs[1].Multiple = "3" }, "skus[1].moq", "err.sku_moq_multiple", false},
 			{"multiple zero", func(in *catalog.ProductInput) { in.SKUs[1].Multiple = "0" }, "skus[1].multiple", "err.sku_multiple", false},
 			{"negative stock", func(in *catalog.ProductInput) { in.SKUs[2].Stock = "-1" }, "skus[2].stock", "err.sku_stock", true},
+			{"negative weight", func(in *catalog.ProductInput) { in.SKUs[1].WeightG = "-1" }, "skus[1].weight_g", "err.sku_weight", true},
+			{"weight too large", func(in *catalog.ProductInput) { in.SKUs[1].WeightG = "1000000001" }, "skus[1].weight_g", "err.sku_weight", false},
+			{"negative volume", func(in *catalog.ProductInput) { in.SKUs[1].VolumeCM3 = "-1" }, "skus[1].volume_cm3", "err.sku_volume", true},
+			{"fractional volume", func(in *catalog.ProductInput) { in.SKUs[0].VolumeCM3 = "4.5" }, "skus[0].volume_cm3", "err.sku_volume", false},
+			{"volume not a number", func(in *catalog.ProductInput) { in.SKUs[2].VolumeCM3 = "big" }, "skus[2].volume_cm3", "err.sku_volume", true},
+			{"volume too large", func(in *catalog.ProductInput) { in.SKUs[1].VolumeCM3 = "1000000001" }, "skus[1].volume_cm3", "err.sku_volume", false},
 			{"sale unit not in the list", func(in *catalog.ProductInput) { in.SKUs[0].Unit = "吨" }, "skus[0].unit", "err.sku_unit", false},
 			{"wrong unit", func(in *catalog.ProductInput) { in.SKUs[0].Spec["length"] = "40kg" }, "skus[0].spec.length", "err.cat_unit_wrong", false},
 			{"unknown unit", func(in *catalog.ProductInput) { in.SKUs[0].Spec["length"] = "40 furlong" }, "skus[0].spec.length", "err.cat_unit_unknown", false},

@@ -185,15 +185,16 @@ type ProductInput struct {
 
 // SKUInput is one SKU row of the form.
 type SKUInput struct {
-	ID       string            // the SKU being edited, or "" (rows also match by code)
-	Code     string            //
-	Spec     map[string]string // sales-attribute values by code
-	Unit     string            // one of SaleUnits
-	MOQ      string            // "" takes the first tier's quantity
-	Multiple string            // "" is 1
-	Stock    string
-	WeightG  string
-	Tiers    []TierInput
+	ID        string            // the SKU being edited, or "" (rows also match by code)
+	Code      string            //
+	Spec      map[string]string // sales-attribute values by code
+	Unit      string            // one of SaleUnits
+	MOQ       string            // "" takes the first tier's quantity
+	Multiple  string            // "" is 1
+	Stock     string
+	WeightG   string
+	VolumeCM3 string
+	Tiers     []TierInput
 }
 
 // TierInput is one price-tier row: from Qty units on, Price yuan per unit.

@@ -386,6 +386,7 @@ const (
 	maxQty       = 1_000_000_000
 	maxStock     = 1_000_000_000_000
 	maxWeightG   = 1_000_000_000
+	maxVolumeCM3 = 1_000_000_000 // 1,000 m³
 	maxOptions   = 200
 	maxOptionLen = 40
 )
@@ -417,7 +418,7 @@ func blank(ss ...string) bool {
 }
 
 func (in SKUInput) blank() bool {
-	if !blank(in.Code, in.Stock, in.MOQ, in.Multiple, in.WeightG) {
+	if !blank(in.Code, in.Stock, in.MOQ, in.Multiple, in.WeightG, in.VolumeCM3) {
 		return false
 	}
 	for _, s := range in.Spec {
@@ -526,7 +527,7 @@ func specKey(spec []Value) string {
 }
 
 // checkSKU validates one SKU row: code, sales-attribute values, unit of sale, stock,
-// weight, MOQ, order multiple and the price tiers. Tiers rise strictly by quantity with
+// weight, volume, MOQ, order multiple and the price tiers. Tiers rise strictly by quantity with
 // prices that never rise; the first tier's quantity is the MOQ (an empty MOQ takes it);
 // the MOQ is a whole number of order multiples.
 func checkSKU(v *errs.Validator, i int, in SKUInput, sales []Attribute, complete bool) skuDraft {
@@ -575,6 +576,7 @@ func checkSKU(v *errs.Validator, i int, in SKUInput, sales []Attribute, complete
 	}
 	k.Stock = count("stock", in.Stock, 0, 0, maxStock, "err.sku_stock")
 	k.WeightG = count("weight_g", in.WeightG, 0, 0, maxWeightG, "err.sku_weight")
+	k.VolumeCM3 = count("volume_cm3", in.VolumeCM3, 0, 0, maxVolumeCM3, "err.sku_volume")
 	k.Multiple = count("multiple", in.Multiple, 1, 1, maxQty, "err.sku_multiple")
 	moqOK := true
 	if !blank(in.MOQ) {

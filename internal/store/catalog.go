@@ -101,9 +101,9 @@ func (s *Store) AddProduct(ctx context.Context, p *catalog.Product, skus []*cata
 		if k.Status == "" {
 			k.Status = "active"
 		}
-		_, err := s.DB.Exec(ctx, `INSERT INTO skus (id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			k.ID, k.ProductID, k.SupplierID, k.Code, jsonText(valuesOrEmpty(k.Spec)), k.Price, jsonText(k.Tiers), k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.Status,
+		_, err := s.DB.Exec(ctx, `INSERT INTO skus (id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			k.ID, k.ProductID, k.SupplierID, k.Code, jsonText(valuesOrEmpty(k.Spec)), k.Price, jsonText(k.Tiers), k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.VolumeCM3, k.Status,
 			db.Millis(p.CreatedAt), db.Millis(p.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("store: add sku %s: %w", k.Code, err)

@@ -14,18 +14,19 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 )
 
-// Rows per multi-row INSERT. SKUs have 15 columns, products 13: 64 rows stay under the
-// 999 bound variables that old SQLite builds allow and far under PostgreSQL's 65,535.
+// Rows per multi-row INSERT. SKUs have 16 columns, products 13: 62 SKU rows (992 values)
+// and 64 product rows (832) stay under the 999 bound variables that old SQLite builds
+// allow and far under PostgreSQL's 65,535.
 const (
 	bulkProductRows = 64
-	bulkSKURows     = 64
+	bulkSKURows     = 62
 )
 
 const (
 	bulkProductCols = `INSERT INTO products (id, supplier_id, category_id, brand_id, title, name, model, status, attrs, description, sales_count, created_at, updated_at) VALUES `
 	bulkProductRow  = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	bulkSKUCols     = `INSERT INTO skus (id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status, created_at, updated_at) VALUES `
-	bulkSKURow      = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	bulkSKUCols     = `INSERT INTO skus (id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status, created_at, updated_at) VALUES `
+	bulkSKURow      = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // BulkProducts writes products and their SKUs many rows per statement, over statements
@@ -55,7 +56,7 @@ func (s *Store) NewBulkProducts(ctx context.Context) (*BulkProducts, error) {
 		s:        s,
 		ctx:      ctx,
 		prodArgs: make([]any, 0, bulkProductRows*13),
-		skuArgs:  make([]any, 0, bulkSKURows*15),
+		skuArgs:  make([]any, 0, bulkSKURows*16),
 	}, nil
 }
 
@@ -100,7 +101,7 @@ func (b *BulkProducts) Add(p *catalog.Product, skus []*catalog.SKU) error {
 		spec := string(b.buf)
 		b.buf = appendTiersJSON(b.buf[:0], k.Tiers)
 		b.skuArgs = append(b.skuArgs, k.ID, k.ProductID, k.SupplierID, k.Code, spec, k.Price, string(b.buf),
-			k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.Status, created, updated)
+			k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.VolumeCM3, k.Status, created, updated)
 		b.nSKU++
 		if b.nSKU == bulkSKURows {
 			// SKUs reference their product: write buffered products first.

@@ -107,7 +107,7 @@ func (s *Store) ProductDetail(ctx context.Context, id string) (*catalog.Detail, 
 	if err != nil {
 		return nil, fmt.Errorf("store: product category: %w", err)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status FROM skus WHERE product_id = ? AND status = 'active' ORDER BY price, code`, id)
+	rows, err := s.DB.Query(ctx, `SELECT id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status FROM skus WHERE product_id = ? AND status = 'active' ORDER BY price, code`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: skus: %w", err)
 	}
@@ -115,7 +115,7 @@ func (s *Store) ProductDetail(ctx context.Context, id string) (*catalog.Detail, 
 	for rows.Next() {
 		var k catalog.SKU
 		var spec, tiers string
-		if err := rows.Scan(&k.ID, &k.Code, &spec, &k.Price, &tiers, &k.MOQ, &k.Multiple, &k.Unit, &k.Stock, &k.WeightG, &k.Status); err != nil {
+		if err := rows.Scan(&k.ID, &k.Code, &spec, &k.Price, &tiers, &k.MOQ, &k.Multiple, &k.Unit, &k.Stock, &k.WeightG, &k.VolumeCM3, &k.Status); err != nil {
 			return nil, err
 		}
 		if err := fromJSON(spec, &k.Spec); err != nil {

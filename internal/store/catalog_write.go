@@ -305,7 +305,7 @@ func (s *Store) CatalogProduct(ctx context.Context, id string) (*catalog.Product
 
 // CatalogSKUs returns all of a product's SKUs, retired ones included.
 func (s *Store) CatalogSKUs(ctx context.Context, productID string) ([]catalog.SKU, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status, created_at, updated_at
+	rows, err := s.DB.Query(ctx, `SELECT id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status, created_at, updated_at
 		FROM skus WHERE product_id = ? ORDER BY created_at, code`, productID)
 	if err != nil {
 		return nil, fmt.Errorf("store: catalog skus: %w", err)
@@ -316,7 +316,7 @@ func (s *Store) CatalogSKUs(ctx context.Context, productID string) ([]catalog.SK
 		var k catalog.SKU
 		var spec, tiers string
 		var created, updated int64
-		if err := rows.Scan(&k.ID, &k.ProductID, &k.SupplierID, &k.Code, &spec, &k.Price, &tiers, &k.MOQ, &k.Multiple, &k.Unit, &k.Stock, &k.WeightG, &k.Status,
+		if err := rows.Scan(&k.ID, &k.ProductID, &k.SupplierID, &k.Code, &spec, &k.Price, &tiers, &k.MOQ, &k.Multiple, &k.Unit, &k.Stock, &k.WeightG, &k.VolumeCM3, &k.Status,
 			&created, &updated); err != nil {
 			return nil, err
 		}
@@ -410,9 +410,9 @@ func (s *Store) CatalogSKUCodeOwners(ctx context.Context, supplierID string, cod
 
 // CatalogInsertSKU inserts a SKU; a code the supplier already uses is a Conflict.
 func (s *Store) CatalogInsertSKU(ctx context.Context, k *catalog.SKU) error {
-	_, err := s.DB.Exec(ctx, `INSERT INTO skus (id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, k.ProductID, k.SupplierID, k.Code, jsonText(valuesOrEmpty(k.Spec)), k.Price, jsonText(k.Tiers), k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.Status,
+	_, err := s.DB.Exec(ctx, `INSERT INTO skus (id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.ProductID, k.SupplierID, k.Code, jsonText(valuesOrEmpty(k.Spec)), k.Price, jsonText(k.Tiers), k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.VolumeCM3, k.Status,
 		db.Millis(k.CreatedAt), db.Millis(k.UpdatedAt))
 	if db.IsUniqueViolation(err) {
 		return errs.E(errs.Conflict, "err.sku_code_taken", k.Code)
@@ -425,9 +425,9 @@ func (s *Store) CatalogInsertSKU(ctx context.Context, k *catalog.SKU) error {
 
 // CatalogUpdateSKU rewrites a SKU.
 func (s *Store) CatalogUpdateSKU(ctx context.Context, k *catalog.SKU) error {
-	_, err := s.DB.Exec(ctx, `UPDATE skus SET code = ?, spec = ?, price = ?, tiers = ?, moq = ?, multiple = ?, unit = ?, stock = ?, weight_g = ?, status = ?, updated_at = ?
+	_, err := s.DB.Exec(ctx, `UPDATE skus SET code = ?, spec = ?, price = ?, tiers = ?, moq = ?, multiple = ?, unit = ?, stock = ?, weight_g = ?, volume_cm3 = ?, status = ?, updated_at = ?
 		WHERE id = ? AND product_id = ?`,
-		k.Code, jsonText(valuesOrEmpty(k.Spec)), k.Price, jsonText(k.Tiers), k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.Status, db.Millis(k.UpdatedAt),
+		k.Code, jsonText(valuesOrEmpty(k.Spec)), k.Price, jsonText(k.Tiers), k.MOQ, k.Multiple, k.Unit, k.Stock, k.WeightG, k.VolumeCM3, k.Status, db.Millis(k.UpdatedAt),
 		k.ID, k.ProductID)
 	if db.IsUniqueViolation(err) {
 		return errs.E(errs.Conflict, "err.sku_code_taken", k.Code)
