@@ -28,11 +28,11 @@ func boltForm(cat string) url.Values {
 		"category": {cat}, "version": {""}, "brand": {""}, "name": {"外六角螺栓"}, "model": {"GB/T 5782"}, "title": {""}, "description": {"8.8级高强度"},
 		"attr.grade": {"8.8级"},
 		"skus[0].id": {""}, "skus[0].code": {"X-HB-M8-40"}, "skus[0].spec.thread": {"M8"}, "skus[0].spec.length": {"40"}, "skus[0].unit": {"千件"},
-		"skus[0].moq": {""}, "skus[0].multiple": {""}, "skus[0].stock": {"100"}, "skus[0].weight_g": {""},
+		"skus[0].moq": {""}, "skus[0].multiple": {""}, "skus[0].stock": {"100"}, "skus[0].weight_g": {""}, "skus[0].volume_cm3": {""},
 		"skus[0].tiers[0].qty": {"10"}, "skus[0].tiers[0].price": {"125"}, "skus[0].tiers[1].qty": {"100"}, "skus[0].tiers[1].price": {"118.5"},
 		"skus[0].tiers[2].qty": {""}, "skus[0].tiers[2].price": {""},
 		"skus[1].id": {""}, "skus[1].code": {"X-HB-M10-50"}, "skus[1].spec.thread": {"M10"}, "skus[1].spec.length": {"5cm"}, "skus[1].unit": {"千件"},
-		"skus[1].moq": {"5"}, "skus[1].multiple": {"5"}, "skus[1].stock": {"20"}, "skus[1].weight_g": {"32000"},
+		"skus[1].moq": {"5"}, "skus[1].multiple": {"5"}, "skus[1].stock": {"20"}, "skus[1].weight_g": {"32000"}, "skus[1].volume_cm3": {"4500"},
 		"skus[1].tiers[0].qty": {"5"}, "skus[1].tiers[0].price": {"210"}, "skus[1].tiers[1].qty": {"50"}, "skus[1].tiers[1].price": {"199.0125"},
 		"skus[2].id": {""}, "skus[2].code": {""}, "skus[2].spec.thread": {""}, "skus[2].spec.length": {""}, "skus[2].unit": {""},
 		"skus[2].tiers[0].qty": {""}, "skus[2].tiers[0].price": {""},
@@ -106,12 +106,15 @@ func TestCatalogEditThroughPages(t *testing.T) {
 		bad := boltForm(cat)
 		bad.Set("skus[1].tiers[1].price", "220")
 		bad.Set("skus[0].code", "X-HB-M10-50")
+		bad.Set("skus[0].volume_cm3", "-3")
 		res = sx.PostForm("/seller/catalog/new", bad)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("bad product: %d", res.StatusCode)
 		}
 		for _, want := range []string{`data-field="skus[1].tiers[1].price"`, "单价 220.00 高于上一档的 210.00", `value="220"`,
-			`data-field="skus[1].code"`, "编码 X-HB-M10-50 与第 1 行重复", `href="#skus%5b1%5d.tiers%5b1%5d.price"`} {
+			`data-field="skus[1].code"`, "编码 X-HB-M10-50 与第 1 行重复", `href="#skus%5b1%5d.tiers%5b1%5d.price"`,
+			`data-field="skus[0].volume_cm3"`, `value="-3"`, "SKU 第 1 行 · 单位体积（立方厘米）：体积请填写 0 到 1000000000 之间的整数（立方厘米）",
+			`href="#skus%5b0%5d.volume_cm3"`} {
 			if !strings.Contains(res.Body, want) {
 				t.Fatalf("bad product page lacks %q", want)
 			}
@@ -132,7 +135,8 @@ func TestCatalogEditThroughPages(t *testing.T) {
 		}
 		id := strings.TrimPrefix(res.Header.Get("Location"), "/seller/catalog/")
 		edit := sx.Get("/seller/catalog/" + id)
-		for _, want := range []string{"8.8级 外六角螺栓", "标题缺少品牌", `value="X-HB-M10-50"`, `value="50mm"`, `value="199.0125"`, "商品已上架"} {
+		for _, want := range []string{"8.8级 外六角螺栓", "标题缺少品牌", `value="X-HB-M10-50"`, `value="50mm"`, `value="199.0125"`, "商品已上架",
+			`volume_cm3" value="4500"`, `weight_g" value="32000"`} {
 			if !strings.Contains(edit.Body, want) {
 				t.Fatalf("edit page lacks %q", want)
 			}
@@ -141,10 +145,18 @@ func TestCatalogEditThroughPages(t *testing.T) {
 		if pub.StatusCode != 200 {
 			t.Fatalf("product page: %d", pub.StatusCode)
 		}
-		for _, want := range []string{"8.8级 外六角螺栓", "X-HB-M8-40", "X-HB-M10-50", "50mm", "¥199.0125", "¥118.50", "8.8级"} {
+		for _, want := range []string{"8.8级 外六角螺栓", "X-HB-M8-40", "X-HB-M10-50", "50mm", "¥199.0125", "¥118.50", "8.8级",
+			"单位重量 / 体积", "32,000 g", "4,500 cm³"} {
 			if !strings.Contains(pub.Body, want) {
 				t.Fatalf("product page lacks %q", want)
 			}
+		}
+		if v := scalar(t, d, `SELECT CAST(volume_cm3 AS TEXT) FROM skus WHERE code = 'X-HB-M10-50'`); v != "4500" {
+			t.Fatalf("volume stored as %s", v)
+		}
+		// A product whose SKUs have neither weight nor volume shows no such column.
+		if fix := e.NewClient().Get("/p/" + e.Products["supplierX"]); fix.StatusCode != 200 || strings.Contains(fix.Body, "单位重量 / 体积") || strings.Contains(fix.Body, "cm³") {
+			t.Fatalf("fixture product page: %d, shows weight / volume", fix.StatusCode)
 		}
 		if n := scalar(t, d, `SELECT CAST(COUNT(*) AS TEXT) FROM sku_price_history WHERE product_id = ?`, id); n != "2" {
 			t.Fatalf("%s price history rows", n)

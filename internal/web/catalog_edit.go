@@ -121,16 +121,17 @@ type productForm struct {
 }
 
 type skuRow struct {
-	Index    int
-	ID       string
-	Code     string
-	Spec     map[string]string
-	Unit     string
-	MOQ      string
-	Multiple string
-	Stock    string
-	WeightG  string
-	Tiers    []tierRow
+	Index     int
+	ID        string
+	Code      string
+	Spec      map[string]string
+	Unit      string
+	MOQ       string
+	Multiple  string
+	Stock     string
+	WeightG   string
+	VolumeCM3 string
+	Tiers     []tierRow
 }
 
 type tierRow struct {
@@ -163,7 +164,7 @@ func productFormFromView(v *catalog.ProductView) productForm {
 	}
 	for i, k := range v.SKUs {
 		row := skuRow{Index: i, ID: k.ID, Code: k.Code, Spec: map[string]string{}, Unit: k.Unit, MOQ: itoa(k.MOQ), Multiple: itoa(k.Multiple),
-			Stock: itoa(k.Stock), WeightG: itoa(k.WeightG)}
+			Stock: itoa(k.Stock), WeightG: itoa(k.WeightG), VolumeCM3: itoa(k.VolumeCM3)}
 		for _, s := range k.Spec {
 			row.Spec[s.Code] = s.Text
 		}
@@ -190,7 +191,8 @@ func productFormFromValues(v url.Values) productForm {
 			break
 		}
 		row := skuRow{Index: i, ID: v.Get(p + "id"), Code: v.Get(p + "code"), Spec: map[string]string{}, Unit: v.Get(p + "unit"), MOQ: v.Get(p + "moq"),
-			Multiple: v.Get(p + "multiple"), Stock: v.Get(p + "stock"), WeightG: v.Get(p + "weight_g")}
+			Multiple: v.Get(p + "multiple"), Stock: v.Get(p + "stock"), WeightG: v.Get(p + "weight_g"),
+			VolumeCM3: v.Get(p + "volume_cm3")}
 		for k := range v {
 			if code, ok := strings.CutPrefix(k, p+"spec."); ok {
 				row.Spec[code] = v.Get(k)
@@ -225,7 +227,8 @@ func (f productForm) input() catalog.ProductInput {
 	in := catalog.ProductInput{CategoryID: f.CategoryID, Brand: f.Brand, Name: f.Name, Model: f.Model, Title: f.Title, Description: f.Description, Attrs: f.Attrs}
 	in.Version, _ = strconv.ParseInt(f.Version, 10, 64)
 	for _, k := range f.SKUs {
-		s := catalog.SKUInput{ID: k.ID, Code: k.Code, Spec: k.Spec, Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, WeightG: k.WeightG}
+		s := catalog.SKUInput{ID: k.ID, Code: k.Code, Spec: k.Spec, Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, WeightG: k.WeightG,
+			VolumeCM3: k.VolumeCM3}
 		for _, t := range k.Tiers {
 			s.Tiers = append(s.Tiers, catalog.TierInput{Qty: t.Qty, Price: t.Price})
 		}
@@ -284,7 +287,8 @@ func fieldLabel(lang i18n.Lang, field string, names map[string]string) string {
 	if n, _ := fmt.Sscanf(field, "skus[%d].", &row); n == 1 {
 		rest = field[strings.IndexByte(field, '.')+1:]
 		part := map[string]string{"code": "product.sku_code", "spec": "product.spec", "unit": "product.edit.unit", "moq": "card.moq",
-			"multiple": "product.multiple", "stock": "product.stock", "weight_g": "product.edit.weight_g", "tiers": "product.tiers", "id": "product.sku_code"}[rest]
+			"multiple": "product.multiple", "stock": "product.stock", "weight_g": "product.edit.weight_g",
+			"volume_cm3": "product.edit.volume_cm3", "tiers": "product.tiers", "id": "product.sku_code"}[rest]
 		label := i18n.T(lang, "product.edit.sku_row", row+1)
 		if code, ok := strings.CutPrefix(rest, "spec."); ok {
 			return label + " · " + names[code]
