@@ -63,6 +63,7 @@ func (s *Service) Columns(ctx context.Context, categoryID string) ([]sheet.Colum
 		sheet.Column{Key: "sku.multiple", Header: "倍数", Aliases: []string{"Multiple"}},
 		sheet.Column{Key: "sku.stock", Header: "库存", Aliases: []string{"Stock"}},
 		sheet.Column{Key: "sku.weight_g", Header: "单位重量(克)", Aliases: []string{"Weight (g)", "重量"}},
+		sheet.Column{Key: "sku.volume_cm3", Header: "单位体积(立方厘米)", Aliases: []string{"Volume (cm³)", "Volume (cm3)", "体积"}},
 	)
 	for j := 1; j <= Tiers; j++ {
 		cols = append(cols,
@@ -145,7 +146,8 @@ func (s *Service) Import(ctx context.Context, p *identity.Principal, categoryID 
 			products = append(products, pr)
 		}
 		sku := catalog.SKUInput{Code: row.Get(idx, "sku.code"), Unit: row.Get(idx, "sku.unit"), MOQ: row.Get(idx, "sku.moq"),
-			Multiple: row.Get(idx, "sku.multiple"), Stock: row.Get(idx, "sku.stock"), WeightG: row.Get(idx, "sku.weight_g"), Spec: map[string]string{}}
+			Multiple: row.Get(idx, "sku.multiple"), Stock: row.Get(idx, "sku.stock"), WeightG: row.Get(idx, "sku.weight_g"),
+			VolumeCM3: row.Get(idx, "sku.volume_cm3"), Spec: map[string]string{}}
 		for k := range idx {
 			if code, ok := strings.CutPrefix(k, "sku.spec."); ok {
 				sku.Spec[code] = row.Get(idx, k)

@@ -123,6 +123,16 @@ func countSKUs(t testing.TB, d *db.DB, supplierID, cat string) int {
 	return n
 }
 
+// sumWeightVolume adds up a supplier's SKU weights and volumes in a category.
+func sumWeightVolume(t testing.TB, d *db.DB, supplierID, cat string) (w, v int64) {
+	err := d.QueryRow(context.Background(), `SELECT COALESCE(SUM(k.weight_g), 0), COALESCE(SUM(k.volume_cm3), 0) FROM skus k JOIN products p ON p.id = k.product_id
+		WHERE p.supplier_id = ? AND p.category_id = ? AND k.status = 'active'`, supplierID, cat).Scan(&w, &v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, v
+}
+
 func TestExportImportRoundTrip(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := setup(t, d, 600)
@@ -138,6 +148,14 @@ func TestExportImportRoundTrip(t *testing.T) {
 		}
 		if got := countSKUs(t, d, e.y.Org.ID, cat); got != want || res.SKUs != want {
 			t.Fatalf("imported %d SKUs (result %d), want %d", got, res.SKUs, want)
+		}
+		// Weights and volumes travel through the sheet.
+		if !strings.Contains(data, "单位重量(克)") || !strings.Contains(data, "单位体积(立方厘米)") {
+			t.Fatal("export lacks the weight or volume column")
+		}
+		wx, vx := sumWeightVolume(t, d, e.x.Org.ID, cat)
+		if wy, vy := sumWeightVolume(t, d, e.y.Org.ID, cat); wx == 0 || vx == 0 || wy != wx || vy != vx {
+			t.Fatalf("weights %d→%d g, volumes %d→%d cm³", wx, wy, vx, vy)
 		}
 		// The same sheet again: every SKU code is taken now, and all-or-nothing writes nothing.
 		res = importCSV(t, e, e.y, cat, data, bulk.AllOrNothing)
@@ -158,10 +176,22 @@ func TestImportReportsRowsAndValidOnly(t *testing.T) {
 		// Break row 2's first tier price; the product of row 2 must be refused, named by
 		// row and column, and the other products written (valid rows only).
 		recs[1][colOf(t, recs[0], "阶梯1单价(元)")] = "abc"
+		// And the last row's volume: a fraction of a cubic centimetre.
+		last := len(recs) - 1
+		recs[last][colOf(t, recs[0], "单位体积(立方厘米)")] = "12.5"
 		res := importCSV(t, e, e.y, cat, writeCSV(recs), bulk.ValidOnly)
 		ps := res.Report.Problems()
 		if len(ps) == 0 || ps[0].Row != 2 || ps[0].Column != "阶梯1单价(元)" {
 			t.Fatalf("problems %+v", ps)
+		}
+		volumeNamed := false
+		for _, p := range ps {
+			if p.Row == last+1 && p.Column == "单位体积(立方厘米)" && p.Message.Key == "err.sku_volume" {
+				volumeNamed = true
+			}
+		}
+		if !volumeNamed {
+			t.Fatalf("the bad volume on row %d is not named: %+v", last+1, ps)
 		}
 		if res.Products == 0 {
 			t.Fatal("valid-only import wrote nothing")

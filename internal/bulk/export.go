@@ -73,6 +73,7 @@ func (s *Service) Export(ctx context.Context, p *identity.Principal, categoryID 
 				set("sku.multiple", strconv.FormatInt(k.Multiple, 10))
 				set("sku.stock", strconv.FormatInt(k.Stock, 10))
 				set("sku.weight_g", strconv.FormatInt(k.WeightG, 10))
+				set("sku.volume_cm3", strconv.FormatInt(k.VolumeCM3, 10))
 				for j, t := range k.Tiers {
 					if j >= Tiers {
 						break

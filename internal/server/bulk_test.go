@@ -24,7 +24,7 @@ func TestBulkPages(t *testing.T) {
 			t.Fatalf("template: %d %v", tpl.StatusCode, tpl.Header)
 		}
 		exp := x.Get("/seller/bulk/export?format=csv&category=" + cat)
-		if exp.StatusCode != 200 || !strings.Contains(exp.Body, "BOLT-M8") {
+		if exp.StatusCode != 200 || !strings.Contains(exp.Body, "BOLT-M8") || !strings.Contains(exp.Body, "单位重量(克),单位体积(立方厘米)") {
 			t.Fatalf("export: %d %s", exp.StatusCode, exp.Body)
 		}
 		if strings.Contains(e.Login("suppliery").Get("/seller/bulk/export?format=csv&category="+cat).Body, e.Products["supplierX"]) {
