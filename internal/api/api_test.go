@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -108,6 +110,53 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	sort.Strings(served)
 	if strings.Join(documented, "\n") != strings.Join(served, "\n") {
 		t.Errorf("documented:\n%s\nserved:\n%s", strings.Join(documented, "\n"), strings.Join(served, "\n"))
+	}
+}
+
+// TestOpenAPISKUFields holds the documented SKU properties, in and out, to the JSON the
+// API really reads and writes: a field added to one (volume_cm3 beside weight_g) must be
+// added to the other.
+func TestOpenAPISKUFields(t *testing.T) {
+	a := api.New(api.Deps{})
+	mux := http.NewServeMux()
+	a.Register(mux)
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/openapi.json", nil))
+	var doc map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	tags := func(v any) []string {
+		var out []string
+		rt := reflect.TypeOf(v)
+		for i := 0; i < rt.NumField(); i++ {
+			out = append(out, strings.Split(rt.Field(i).Tag.Get("json"), ",")[0])
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, c := range []struct {
+		ref  string
+		want []string
+	}{
+		{"#/components/schemas/ProductInput/properties/skus/items/properties", tags(api.SKUInput{})},
+		{"#/components/schemas/Product/properties/skus/items/properties", tags(api.SKU{})},
+	} {
+		props, ok := resolve(doc, c.ref).(map[string]any)
+		if !ok {
+			t.Fatalf("%s: not found", c.ref)
+		}
+		var got []string
+		for k := range props {
+			got = append(got, k)
+		}
+		sort.Strings(got)
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("%s documents %v, the JSON has %v", c.ref, got, c.want)
+		}
+		if !slices.Contains(got, "volume_cm3") || !slices.Contains(got, "weight_g") {
+			t.Errorf("%s lacks weight_g or volume_cm3: %v", c.ref, got)
+		}
 	}
 }
 

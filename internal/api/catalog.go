@@ -141,15 +141,16 @@ type ProductInput struct {
 
 // SKUInput is one SKU of a ProductInput.
 type SKUInput struct {
-	ID       string            `json:"id"`
-	Code     string            `json:"code"`
-	Spec     map[string]string `json:"spec"`
-	Unit     string            `json:"unit"`
-	MOQ      string            `json:"moq"`
-	Multiple string            `json:"multiple"`
-	Stock    string            `json:"stock"`
-	WeightG  string            `json:"weight_g"`
-	Tiers    []TierInput       `json:"tiers"`
+	ID        string            `json:"id"`
+	Code      string            `json:"code"`
+	Spec      map[string]string `json:"spec"`
+	Unit      string            `json:"unit"`
+	MOQ       string            `json:"moq"`
+	Multiple  string            `json:"multiple"`
+	Stock     string            `json:"stock"`
+	WeightG   string            `json:"weight_g"`
+	VolumeCM3 string            `json:"volume_cm3"`
+	Tiers     []TierInput       `json:"tiers"`
 }
 
 // TierInput is one price tier: from Qty units on, Price yuan a unit.
@@ -162,7 +163,8 @@ func (in ProductInput) input() catalog.ProductInput {
 	out := catalog.ProductInput{CategoryID: in.CategoryID, Brand: in.Brand, Name: in.Name, Model: in.Model, Title: in.Title,
 		Description: in.Description, Attrs: in.Attrs, Version: in.Version}
 	for _, k := range in.SKUs {
-		sk := catalog.SKUInput{ID: k.ID, Code: k.Code, Spec: k.Spec, Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, WeightG: k.WeightG}
+		sk := catalog.SKUInput{ID: k.ID, Code: k.Code, Spec: k.Spec, Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, WeightG: k.WeightG,
+			VolumeCM3: k.VolumeCM3}
 		for _, t := range k.Tiers {
 			sk.Tiers = append(sk.Tiers, catalog.TierInput{Qty: t.Qty, Price: t.Price})
 		}
@@ -239,16 +241,17 @@ type Product struct {
 
 // SKU is an active SKU of a Product.
 type SKU struct {
-	ID       string            `json:"id"`
-	Code     string            `json:"code"`
-	Spec     map[string]string `json:"spec"`
-	Unit     string            `json:"unit"`
-	MOQ      int64             `json:"moq"`
-	Multiple int64             `json:"multiple"`
-	Stock    int64             `json:"stock"`
-	WeightG  int64             `json:"weight_g"`
-	Price    string            `json:"price"`
-	Tiers    []Tier            `json:"tiers"`
+	ID        string            `json:"id"`
+	Code      string            `json:"code"`
+	Spec      map[string]string `json:"spec"`
+	Unit      string            `json:"unit"`
+	MOQ       int64             `json:"moq"`
+	Multiple  int64             `json:"multiple"`
+	Stock     int64             `json:"stock"`
+	WeightG   int64             `json:"weight_g"`
+	VolumeCM3 int64             `json:"volume_cm3"`
+	Price     string            `json:"price"`
+	Tiers     []Tier            `json:"tiers"`
 }
 
 // Tier is a price tier of a SKU.
@@ -274,7 +277,7 @@ func productOut(v *catalog.ProductView) Product {
 	}
 	for _, k := range v.SKUs {
 		sk := SKU{ID: k.ID, Code: k.Code, Spec: valueMap(k.Spec), Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, WeightG: k.WeightG,
-			Price: money.UnitPrice(k.Price).String(), Tiers: make([]Tier, 0, len(k.Tiers))}
+			VolumeCM3: k.VolumeCM3, Price: money.UnitPrice(k.Price).String(), Tiers: make([]Tier, 0, len(k.Tiers))}
 		for _, t := range k.Tiers {
 			sk.Tiers = append(sk.Tiers, Tier{Qty: t.MinQty, Price: money.UnitPrice(t.UnitPrice).String()})
 		}

@@ -26,7 +26,7 @@ func boltJSON(cat string, publish bool, tiers1 string) string {
 	return `{"category_id":"` + cat + `","name":"外六角螺栓","model":"GB/T 5782","description":"API 上架",
 		"skus":[
 			{"code":"X-API-M8","spec":{"thread":"M8"},"unit":"千件","stock":"100","tiers":[{"qty":"10","price":"1.25"},{"qty":"100","price":"1.1"}]},
-			{"code":"X-API-M10","spec":{"thread":"M10"},"unit":"千件","moq":"5","multiple":"5","stock":"20","weight_g":"32000","tiers":` + tiers1 + `}
+			{"code":"X-API-M10","spec":{"thread":"M10"},"unit":"千件","moq":"5","multiple":"5","stock":"20","weight_g":"32000","volume_cm3":"4500","tiers":` + tiers1 + `}
 		],"publish":` + pub + `}`
 }
 
@@ -65,6 +65,10 @@ func TestCatalogAPI(t *testing.T) {
 		if res := sx.JSON("POST", "/api/v1/supplier/products", strings.Replace(boltJSON(cat, false, ""), `"name":`, `"attrs":{"colour":"黑"},"name":`, 1)); res.StatusCode != 422 || !strings.Contains(res.Body, `"attr.colour"`) {
 			t.Fatalf("unknown attribute: %d %s", res.StatusCode, res.Body)
 		}
+		// A bad volume is refused, naming the field.
+		if res := sx.JSON("POST", "/api/v1/supplier/products", strings.Replace(boltJSON(cat, false, ""), `"volume_cm3":"4500"`, `"volume_cm3":"-1"`, 1)); res.StatusCode != 422 || !strings.Contains(res.Body, `"skus[1].volume_cm3"`) {
+			t.Fatalf("negative volume: %d %s", res.StatusCode, res.Body)
+		}
 		// Numbers are strings.
 		if res := sx.JSON("POST", "/api/v1/supplier/products", strings.Replace(boltJSON(cat, false, ""), `"stock":"20"`, `"stock":20`, 1)); res.StatusCode != 422 {
 			t.Fatalf("numeric stock: %d %s", res.StatusCode, res.Body)
@@ -99,7 +103,8 @@ func TestCatalogAPI(t *testing.T) {
 			t.Fatalf("%s products after a create and its replay, had %s", got, products)
 		}
 		res = sx.JSON("GET", "/api/v1/supplier/products/"+p.ID, "")
-		for _, want := range []string{`"code":"X-API-M8"`, `"code":"X-API-M10"`, `"spec":{"thread":"M10"}`, `"price":"1.9875"`, `"price":"1.10"`, `"moq":10`, `"version":`} {
+		for _, want := range []string{`"code":"X-API-M8"`, `"code":"X-API-M10"`, `"spec":{"thread":"M10"}`, `"price":"1.9875"`, `"price":"1.10"`, `"moq":10`, `"version":`,
+			`"weight_g":32000,"volume_cm3":4500`, `"weight_g":0,"volume_cm3":0`} {
 			if res.StatusCode != 200 || !strings.Contains(res.Body, want) {
 				t.Fatalf("get lacks %s: %d %s", want, res.StatusCode, res.Body)
 			}
