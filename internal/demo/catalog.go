@@ -387,14 +387,28 @@ type draft struct {
 	sale  sale
 }
 
-// variant is one SKU before pricing. Prices and weights are per piece; sale.per (or
-// variant.per) converts to the unit sold.
+// variant is one SKU before pricing. Prices, weights and volumes are per piece; sale.per
+// (or variant.per) converts to the unit sold.
 type variant struct {
 	spec  []catalog.Value
 	code  string
 	price float64 // yuan per piece, before brand, supplier and unit factors
 	grams float64 // per piece
+	cm3   float64 // packed volume per piece; 0 takes grams over the group's packDensity
 	per   int64   // pieces per sold unit, when it differs from sale.per (boxes by size)
+}
+
+// packDensity is how many grams a cubic centimetre of each group's goods weighs as
+// packed and shipped (goods, air and carton): the volume of a variant whose builder
+// knows no dimensions. Loose steel parts pack dense; gloves and helmets are mostly air.
+var packDensity = [nGroups]float64{
+	gFasteners:  3.5,
+	gBearings:   2.0,
+	gValves:     1.5,
+	gPPE:        0.1,
+	gTools:      1.5,
+	gElectrical: 0.4,
+	gPneumatic:  0.6,
 }
 
 // sale says how a product is sold: unit, packing, MOQ, multiples and quantity breaks.
@@ -508,6 +522,11 @@ func (g *gen) product() item {
 		}
 		k.Price = p0
 		k.WeightG = max(1, int64(math.Round(v.grams*float64(per))))
+		cm3 := v.cm3
+		if cm3 == 0 {
+			cm3 = v.grams / packDensity[f.group]
+		}
+		k.VolumeCM3 = max(1, int64(math.Round(cm3*float64(per))))
 		if r.IntN(100) >= 8 {
 			lo, hi := math.Log(float64(max(1, d.sale.stockLo))), math.Log(float64(max(2, d.sale.stockHi)))
 			st := int64(math.Exp(lo + (hi-lo)*r.Float64()))

@@ -178,14 +178,14 @@ func load(tb testing.TB, d *db.DB) map[string]*loadedProduct {
 		out[p.ID] = p
 	}
 	rows.Close()
-	rows, err = d.Query(ctx, `SELECT id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status FROM skus`)
+	rows, err = d.Query(ctx, `SELECT id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status FROM skus`)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		k := &loadedSKU{}
-		if err := rows.Scan(&k.ID, &k.ProductID, &k.SupplierID, &k.Code, &k.specJSON, &k.Price, &k.tiersJSON, &k.MOQ, &k.Multiple, &k.Unit, &k.Stock, &k.WeightG, &k.Status); err != nil {
+		if err := rows.Scan(&k.ID, &k.ProductID, &k.SupplierID, &k.Code, &k.specJSON, &k.Price, &k.tiersJSON, &k.MOQ, &k.Multiple, &k.Unit, &k.Stock, &k.WeightG, &k.VolumeCM3, &k.Status); err != nil {
 			tb.Fatal(err)
 		}
 		if err := json.Unmarshal([]byte(k.specJSON), &k.Spec); err != nil {
@@ -368,6 +368,10 @@ func checkSKU(t *testing.T, where string, k *loadedSKU) {
 	if k.WeightG < 1 {
 		t.Errorf("%s: weight %d g", where, k.WeightG)
 	}
+	// Nothing packs denser than solid steel (7.85 g/cm³); a gram or so of rounding aside.
+	if k.VolumeCM3 < 1 || float64(k.WeightG) > 8*float64(k.VolumeCM3)+2 {
+		t.Errorf("%s: volume %d cm³ for %d g", where, k.VolumeCM3, k.WeightG)
+	}
 	if k.Status != "active" {
 		t.Errorf("%s: status %q", where, k.Status)
 	}
@@ -411,6 +415,9 @@ func checkBearings(t *testing.T, products map[string]*loadedProduct) {
 			if got := [3]float64{vals["d"], vals["D"], width}; got != want {
 				t.Errorf("bearing %s (%s): d×D×B = %v, want %v", model, k.Code, got, want)
 			}
+			if env := want[1] * want[1] * want[2] / 1000; float64(k.VolumeCM3) < env || float64(k.VolumeCM3) > 3*env {
+				t.Errorf("bearing %s (%s): boxed volume %d cm³, its envelope is %.0f cm³", model, k.Code, k.VolumeCM3, env)
+			}
 		}
 	}
 	// Every table entry is checked wherever it appears; make sure the generator's table
@@ -438,7 +445,7 @@ func digest(tb testing.TB, d *db.DB) string {
 		`SELECT id, category_id, code, kind, unit, options FROM attributes ORDER BY id`,
 		`SELECT id, name, name_en, origin FROM brands ORDER BY id`,
 		`SELECT id, supplier_id, category_id, brand_id, title, name, model, status, attrs, description, sales_count, created_at, updated_at FROM products ORDER BY id`,
-		`SELECT id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, status, created_at, updated_at FROM skus ORDER BY id`,
+		`SELECT id, product_id, supplier_id, code, spec, price, tiers, moq, multiple, unit, stock, weight_g, volume_cm3, status, created_at, updated_at FROM skus ORDER BY id`,
 	} {
 		rows, err := d.Query(ctx, q)
 		if err != nil {

@@ -70,6 +70,12 @@ func bearingModels(table [][]bearing) []string {
 	return out
 }
 
+// bearingCM3 is the volume of the single box a bearing ships in: its outside diameter
+// squared by its width, with 3 mm of carton all round.
+func bearingCM3(b bearing) float64 {
+	return (b.D + 6) * (b.D + 6) * (b.B + 6) / 1000
+}
+
 // bearingGrams estimates the mass from the ring section; within a few per cent of
 // catalogue weights for these series.
 func bearingGrams(b bearing, fill float64) float64 {
@@ -133,6 +139,7 @@ func buildDeepGroove(g *gen, d *draft) {
 				code:  b.model + s.code,
 				price: price * sf * factor,
 				grams: grams,
+				cm3:   bearingCM3(b),
 			})
 		}
 	}
@@ -198,6 +205,7 @@ func buildTapered(g *gen, d *draft) {
 				code:  b.model,
 				price: (4 + 62*math.Pow(grams/1000, 0.9)) * factor,
 				grams: grams,
+				cm3:   bearingCM3(b),
 			})
 		}
 	}

@@ -149,7 +149,8 @@ type fastenerKind struct {
 	gradeW         []int
 	lengths        func(t *thread) []float64 // nil: no length
 	grams          func(t *thread, l float64) float64
-	base           float64 // processing cost per piece (yuan) at M10
+	envelope       func(t *thread, l float64) float64 // mm³ a piece takes in a box; nil: from grams
+	base           float64                            // processing cost per piece (yuan) at M10
 	dims           func(t *thread) []catalog.Value
 	use            string
 }
@@ -168,11 +169,23 @@ func socketGrams(t *thread, l float64) float64 {
 	return (head + shank) * steelGPerMM3
 }
 
+// hexBoltEnvelope is the box around a hex bolt: across corners squared by its length
+// with the head.
+func hexBoltEnvelope(t *thread, l float64) float64 {
+	e := t.s / 0.866
+	return e * e * (t.k + l)
+}
+
+// socketEnvelope is the box around a socket head cap screw (head height = d).
+func socketEnvelope(t *thread, l float64) float64 {
+	return t.dk * t.dk * (t.d + l)
+}
+
 func hexBolts() *family {
 	k := &fastenerKind{
 		std: "GB/T 5782", iso: "ISO 4014", year: "2016", name: "外六角螺栓",
 		grades: boltGrades, gradeW: []int{15, 40, 15, 3, 20, 7},
-		grams: hexBoltGrams, base: 0.006,
+		grams: hexBoltGrams, envelope: hexBoltEnvelope, base: 0.006,
 		dims: func(t *thread) []catalog.Value {
 			return []catalog.Value{vNum("pitch", t.pitch, "mm"), vNum("s", t.s, "mm"), vNum("k", t.k, "mm")}
 		},
@@ -216,7 +229,7 @@ func socketScrews() *family {
 		std: "GB/T 70.1", iso: "ISO 4762", year: "2008", name: "内六角圆柱头螺钉", hot: "杯头螺丝",
 		grades: []fGrade{boltGrades[1], boltGrades[2], boltGrades[3], boltGrades[4], boltGrades[5]}, gradeW: []int{12, 18, 40, 22, 8},
 		lengths: func(t *thread) []float64 { return lengthsIn(t.l70) },
-		grams:   socketGrams, base: 0.012,
+		grams:   socketGrams, envelope: socketEnvelope, base: 0.012,
 		dims: func(t *thread) []catalog.Value {
 			return []catalog.Value{vNum("pitch", t.pitch, "mm"), vNum("dk", t.dk, "mm"), vNum("key", t.key, "mm")}
 		},
@@ -381,6 +394,10 @@ func buildFastener(g *gen, d *draft, k *fastenerKind) {
 		scale := 0.7 + 0.3*t.d/10
 		for _, l := range ls {
 			grams := k.grams(&t, l)
+			var cm3 float64 // nuts and washers: from grams
+			if k.envelope != nil {
+				cm3 = k.envelope(&t, l) / 1000
+			}
 			for _, f := range fins {
 				fi := finishInfo[f]
 				spec := make([]catalog.Value, 0, 8)
@@ -396,6 +413,7 @@ func buildFastener(g *gen, d *draft, k *fastenerKind) {
 					code:  code + "-" + gr.code + fi.code,
 					price: grams/1000*gr.perKg*fi.factor + k.base*scale,
 					grams: grams,
+					cm3:   cm3,
 				})
 			}
 		}
