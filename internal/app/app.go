@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/store"
@@ -44,6 +45,8 @@ type App struct {
 	CatalogEdit *catalog.Service
 	// Bulk imports and exports products as spreadsheets.
 	Bulk *bulk.Service
+	// Search is the in-process catalogue index, kept current from the outbox.
+	Search *search.Service
 }
 
 // New wires the services over d; now is the clock (time.Now in production).
@@ -68,6 +71,18 @@ func New(d *db.DB, now func() time.Time) *App {
 		}}
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
+	seg, err := search.SharedSegmenter()
+	if err != nil {
+		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
+	}
+	a.Search = &search.Service{Index: search.NewIndex(seg), Source: searchSource{st: st, standing: a.Standing, now: now}, Log: st, Now: now}
+	a.CatalogEdit.HotTerms = func(ctx context.Context) []string {
+		var out []string
+		for _, t := range a.Search.HotTerms() {
+			out = append(out, t.Text)
+		}
+		return out
+	}
 	return a
 }
 

@@ -39,6 +39,16 @@ type Service struct {
 	// Restricted reports whether a supplier is under a listing restriction (a penalty):
 	// it may then neither file new products nor put products on sale. nil: never.
 	Restricted func(ctx context.Context, supplierID string) (bool, error)
+	// HotTerms returns what buyers search most (from the search log), for the title
+	// builder and checker. nil: none known.
+	HotTerms func(ctx context.Context) []string
+}
+
+func (s *Service) hotTerms(ctx context.Context) []string {
+	if s.HotTerms == nil {
+		return nil
+	}
+	return s.HotTerms(ctx)
 }
 
 // unrestricted refuses a supplier under a listing restriction.
@@ -216,6 +226,7 @@ type ProductView struct {
 	Events       []ProductEvent
 	Prices       []PriceChange
 	Issues       []TitleIssue // the title checker's warnings
+	HotTerms     []string     // what buyers search most that relates to this product's name
 }
 
 // ProductEvent records one status change of a product.
@@ -919,7 +930,9 @@ func (s *Service) fill(ctx context.Context, v *ProductView) error {
 	if v.Prices, err = s.Store.CatalogPriceHistory(ctx, v.ID); err != nil {
 		return err
 	}
-	v.Issues = CheckTitle(v.Title, v.BrandName, v.Name, nil)
+	hot := s.hotTerms(ctx)
+	v.Issues = CheckTitle(v.Title, v.BrandName, v.Name, hot)
+	v.HotTerms = RelatedTerms(hot, v.Name, 10)
 	return nil
 }
 

@@ -788,6 +788,26 @@ func covers(a, b string) bool {
 	return a != "" && b != "" && (strings.Contains(a, b) || strings.Contains(b, a))
 }
 
+// RelatedTerms returns up to n of terms (most searched first) that share two
+// consecutive characters with name: the hot terms worth considering for its title.
+func RelatedTerms(terms []string, name string, n int) []string {
+	nr := []rune(fold(name))
+	var out []string
+	for _, t := range terms {
+		ft := fold(t)
+		for i := 0; i+1 < len(nr); i++ {
+			if strings.Contains(ft, string(nr[i:i+2])) {
+				out = append(out, t)
+				break
+			}
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
 // BuildTitle composes a title as the plan structures it: 品牌 + 热搜词 + 属性词 +
 // 产品名称, words separated by spaces. Words that repeat one already chosen (or overlap
 // the brand or name) are left out, at most MaxHotTerms hot terms are used, and when the

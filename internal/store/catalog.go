@@ -109,7 +109,7 @@ func (s *Store) AddProduct(ctx context.Context, p *catalog.Product, skus []*cata
 			return fmt.Errorf("store: add sku %s: %w", k.Code, err)
 		}
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, p.ID)
 }
 
 func valuesOrEmpty(v []catalog.Value) []catalog.Value {

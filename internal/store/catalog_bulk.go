@@ -45,6 +45,7 @@ type BulkProducts struct {
 	nProd, nSKU       int
 	buf               []byte
 	closed            bool
+	suppliers         map[string]bool // whose catalogue changed, announced at Close
 }
 
 // NewBulkProducts starts a bulk writer in the transaction that ctx carries.
@@ -79,6 +80,10 @@ func (b *BulkProducts) Add(p *catalog.Product, skus []*catalog.SKU) error {
 	if p.BrandID != "" {
 		brand = p.BrandID
 	}
+	if b.suppliers == nil {
+		b.suppliers = map[string]bool{}
+	}
+	b.suppliers[p.SupplierID] = true
 	created, updated := db.Millis(p.CreatedAt), db.Millis(p.UpdatedAt)
 	b.buf = appendValuesJSON(b.buf[:0], p.Attrs)
 	b.prodArgs = append(b.prodArgs, p.ID, p.SupplierID, p.CategoryID, brand, p.Title, p.Name, p.Model, p.Status,
@@ -125,6 +130,11 @@ func (b *BulkProducts) Close() error {
 	err := b.flushProducts()
 	if err == nil {
 		err = b.flushSKUs()
+	}
+	for id := range b.suppliers {
+		if err == nil {
+			err = b.s.Emit(b.ctx, TopicSupplier, id)
+		}
 	}
 	for _, st := range []*sql.Stmt{b.prodStmt, b.skuStmt} {
 		if st != nil {

@@ -47,7 +47,7 @@ func (s *Store) CatalogAddMedia(ctx context.Context, m *catalog.Media) error {
 	if err != nil {
 		return fmt.Errorf("store: add catalog media: %w", err)
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, m.ProductID)
 }
 
 // CatalogRemoveMedia deletes a media row and its blob (with the blob's variants);
@@ -72,7 +72,7 @@ func (s *Store) CatalogRemoveMedia(ctx context.Context, productID, blobID string
 		if _, err := s.DB.Exec(ctx, `DELETE FROM blobs WHERE id = ?`, blobID); err != nil {
 			return fmt.Errorf("store: remove media blob: %w", err)
 		}
-		return nil
+		return s.Emit(ctx, TopicProduct, productID)
 	})
 }
 
@@ -82,5 +82,5 @@ func (s *Store) CatalogSetMediaSort(ctx context.Context, productID, blobID strin
 	if err != nil {
 		return fmt.Errorf("store: set catalog media sort: %w", err)
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, productID)
 }

@@ -120,7 +120,7 @@ func (s *Store) CatalogInsertCategory(ctx context.Context, c *catalog.CategoryIn
 	if err != nil {
 		return fmt.Errorf("store: insert category %s: %w", c.Code, err)
 	}
-	return nil
+	return s.Emit(ctx, TopicCatalog, c.ID)
 }
 
 // CatalogUpdateCategory writes one category's code, names, sort, review flag, parent,
@@ -134,7 +134,7 @@ func (s *Store) CatalogUpdateCategory(ctx context.Context, c *catalog.CategoryIn
 	if err != nil {
 		return fmt.Errorf("store: update category %s: %w", c.Code, err)
 	}
-	return nil
+	return s.Emit(ctx, TopicCatalog, c.ID)
 }
 
 // CatalogRepath rewrites the path prefix of every category under oldPath.
@@ -154,7 +154,7 @@ func (s *Store) CatalogSetSubtreeStatus(ctx context.Context, path, status string
 	if err != nil {
 		return fmt.Errorf("store: category status %s: %w", path, err)
 	}
-	return nil
+	return s.Emit(ctx, TopicCatalog, path)
 }
 
 const attributeCols = `a.id, a.category_id, a.code, a.name_zh, a.name_en, a.kind, a.unit, a.options, a.required, a.filterable, a.sales, a.sort`
@@ -206,7 +206,10 @@ func (s *Store) CatalogInsertAttribute(ctx context.Context, a *catalog.Attribute
 	if db.IsUniqueViolation(err) {
 		return errs.Field("code", "err.cat_attr_code_taken", a.Code, "")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.Emit(ctx, TopicCatalog, a.CategoryID)
 }
 
 // CatalogUpdateAttribute rewrites a template attribute.
@@ -223,7 +226,7 @@ func (s *Store) CatalogUpdateAttribute(ctx context.Context, a *catalog.Attribute
 	if err != nil {
 		return fmt.Errorf("store: update attribute %s: %w", a.Code, err)
 	}
-	return nil
+	return s.Emit(ctx, TopicCatalog, a.CategoryID)
 }
 
 // CatalogDeleteAttribute deletes a template attribute.
@@ -231,7 +234,7 @@ func (s *Store) CatalogDeleteAttribute(ctx context.Context, id string) error {
 	if _, err := s.DB.Exec(ctx, `DELETE FROM attributes WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: delete attribute: %w", err)
 	}
-	return nil
+	return s.Emit(ctx, TopicCatalog, id)
 }
 
 // CatalogValuesInUse reports whether a product under path, or one of its active SKUs,
@@ -343,7 +346,7 @@ func (s *Store) CatalogInsertProduct(ctx context.Context, v *catalog.ProductView
 	if err != nil {
 		return fmt.Errorf("store: insert product: %w", err)
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, p.ID)
 }
 
 // CatalogUpdateProduct writes a product when its stored version is v.Version.
@@ -361,7 +364,7 @@ func (s *Store) CatalogUpdateProduct(ctx context.Context, v *catalog.ProductView
 		return errs.E(errs.Conflict, "err.product_stale")
 	}
 	v.Version++
-	return nil
+	return s.Emit(ctx, TopicProduct, p.ID)
 }
 
 // CatalogSetStatus changes a product's status when its version is version.
@@ -374,7 +377,7 @@ func (s *Store) CatalogSetStatus(ctx context.Context, id, status, reason string,
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return errs.E(errs.Conflict, "err.product_stale")
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, id)
 }
 
 // CatalogSKUCodeOwners maps those of codes the supplier uses to the product holding them.
@@ -420,7 +423,7 @@ func (s *Store) CatalogInsertSKU(ctx context.Context, k *catalog.SKU) error {
 	if err != nil {
 		return fmt.Errorf("store: insert sku %s: %w", k.Code, err)
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, k.ProductID)
 }
 
 // CatalogUpdateSKU rewrites a SKU.
@@ -435,7 +438,7 @@ func (s *Store) CatalogUpdateSKU(ctx context.Context, k *catalog.SKU) error {
 	if err != nil {
 		return fmt.Errorf("store: update sku %s: %w", k.Code, err)
 	}
-	return nil
+	return s.Emit(ctx, TopicProduct, k.ProductID)
 }
 
 // CatalogAddEvent records a product status change.

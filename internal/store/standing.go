@@ -20,7 +20,7 @@ func (s *Store) AddPenalty(ctx context.Context, p *standing.Penalty) error {
 	if err != nil {
 		return fmt.Errorf("store: add penalty: %w", err)
 	}
-	return nil
+	return s.Emit(ctx, TopicSupplier, p.OrgID)
 }
 
 const penaltyCols = `id, org_id, kind, reason, amount, until_at, state, created_by, created_at, appeal, appealed_at, decided_by, decided_at, decision_note`
@@ -57,7 +57,7 @@ func (s *Store) SavePenalty(ctx context.Context, p *standing.Penalty, from strin
 	if n, _ := res.RowsAffected(); n == 0 {
 		return errs.E(errs.Conflict, "err.appeal_state")
 	}
-	return nil
+	return s.Emit(ctx, TopicSupplier, p.OrgID)
 }
 
 // Penalties lists a supplier's penalties, newest first.
@@ -85,7 +85,7 @@ func (s *Store) AddReward(ctx context.Context, r *standing.Reward) error {
 	if err != nil {
 		return fmt.Errorf("store: add reward: %w", err)
 	}
-	return nil
+	return s.Emit(ctx, TopicSupplier, r.OrgID)
 }
 
 // Rewards lists a supplier's rewards, newest first.
@@ -113,6 +113,9 @@ func (s *Store) TakeAllOffSale(ctx context.Context, orgID string, at time.Time) 
 	res, err := s.DB.Exec(ctx, `UPDATE products SET status = 'off_sale', updated_at = ? WHERE supplier_id = ? AND status = 'on_sale'`, db.Millis(at), orgID)
 	if err != nil {
 		return 0, fmt.Errorf("store: all off sale: %w", err)
+	}
+	if err := s.Emit(ctx, TopicSupplier, orgID); err != nil {
+		return 0, err
 	}
 	return res.RowsAffected()
 }

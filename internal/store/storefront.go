@@ -98,8 +98,10 @@ func (s *Store) OwnsProduct(ctx context.Context, supplierID, productID string) b
 
 // SetStoreLive records whether a supplier's store is live.
 func (s *Store) SetStoreLive(ctx context.Context, orgID string, live bool) error {
-	_, err := s.DB.Exec(ctx, `UPDATE orgs SET store_live = ? WHERE id = ? AND kind = 'supplier'`, live, orgID)
-	return err
+	if _, err := s.DB.Exec(ctx, `UPDATE orgs SET store_live = ? WHERE id = ? AND kind = 'supplier'`, live, orgID); err != nil {
+		return fmt.Errorf("store: store live: %w", err)
+	}
+	return s.Emit(ctx, TopicSupplier, orgID)
 }
 
 // StoreLive reports whether a supplier's store is live.

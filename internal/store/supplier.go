@@ -107,7 +107,10 @@ func (s *Store) SaveApplication(ctx context.Context, a *supplier.Application) er
 		return errs.E(errs.Conflict, "err.stale_version")
 	}
 	a.Version++
-	return nil
+	if a.OrgID == "" {
+		return nil
+	}
+	return s.Emit(ctx, TopicSupplier, a.OrgID)
 }
 
 // Applications lists applications in the given states, oldest submission first.
@@ -209,7 +212,7 @@ func (s *Store) SetOrgStatus(ctx context.Context, orgID, status, name, creditCod
 	if n, _ := res.RowsAffected(); n == 0 {
 		return errs.E(errs.NotFound, "err.not_found")
 	}
-	return nil
+	return s.Emit(ctx, TopicSupplier, orgID)
 }
 
 // CategoryExists reports whether id names an active category.
@@ -241,6 +244,9 @@ func (s *Store) TakeBrandOffSale(ctx context.Context, orgID, brand string, at ti
 		WHERE supplier_id = ? AND status = 'on_sale' AND brand_id IN (SELECT id FROM brands WHERE name = ?)`, db.Millis(at), orgID, brand)
 	if err != nil {
 		return 0, fmt.Errorf("store: brand off sale: %w", err)
+	}
+	if err := s.Emit(ctx, TopicSupplier, orgID); err != nil {
+		return 0, err
 	}
 	return res.RowsAffected()
 }
