@@ -40,9 +40,11 @@ func openDB(ctx context.Context, cfg *config.Config) (*db.DB, error) {
 }
 
 // newServer wires the services and the edges.
-func newServer(cfg config.Config, d *db.DB) (*server.Server, error) {
-	return app.New(d, time.Now).Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL,
+func newServer(cfg config.Config, d *db.DB) (*app.App, *server.Server, error) {
+	a := app.New(d, time.Now)
+	s, err := a.Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL,
 		BankAccountName: cfg.BankAccountName, BankName: cfg.BankName, BankAccount: cfg.BankAccount, BankCNAPS: cfg.BankCNAPS}, version)
+	return a, s, err
 }
 
 func serveFlags(name string, cfg *config.Config) *flag.FlagSet {
@@ -68,9 +70,14 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.Writer, banner func(addr string)) error {
-	s, err := newServer(cfg, d)
+	a, s, err := newServer(cfg, d)
 	if err != nil {
 		return err
+	}
+	// The search index is built before the first request so that no page lists from a
+	// half-built index; then the outbox keeps it current.
+	if err := a.Search.Start(ctx); err != nil {
+		return fmt.Errorf("search index: %w", err)
 	}
 	startJobs(ctx, d, s)
 	ln, err := net.Listen("tcp", cfg.Addr)

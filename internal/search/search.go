@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/zhuchao/zhuchao/internal/money"
 )
 
 // Index answers searches from the current snapshot.
@@ -452,7 +454,7 @@ func (s *snapshot) priceFacet(b *roaring.Bitmap, r *Request, lang string) Facet 
 				from = 0
 			}
 			to := priceBounds[min(i+1, len(priceBounds)-1)]
-			v := strconv.FormatInt(from, 10) + "-" + strconv.FormatInt(to-1, 10)
+			v := money.UnitPrice(from).String() + "-" + money.UnitPrice(to-1).String()
 			f.Values = append(f.Values, FacetValue{Value: v, Label: yuan(from) + "–" + yuan(to), Count: acc - sum(f.Values), Selected: r.PriceMin == from && r.PriceMax == to-1})
 			lo = -1
 			if acc == total {

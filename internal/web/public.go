@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/money"
@@ -66,43 +65,6 @@ func pageParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (h *Handler) category(w http.ResponseWriter, r *http.Request) error {
-	code := r.PathValue("code")
-	cats := h.categories(r.Context())
-	var cat *catalog.Category
-	for i := range cats {
-		if cats[i].Code == code {
-			cat = &cats[i]
-		}
-	}
-	if cat == nil {
-		return errs.E(errs.NotFound, "err.category_not_found")
-	}
-	page, err := pageParam(r)
-	if err != nil {
-		return err
-	}
-	cards, total, err := h.Catalog.ProductCards(r.Context(), catalog.CardFilter{CategoryPath: cat.Path, Limit: pageSize, Offset: (page - 1) * pageSize})
-	if err != nil {
-		return err
-	}
-	d := listData{Category: cat, Cards: cards, Total: total, Page: page}
-	for _, c := range cats {
-		if strings.HasPrefix(cat.Path, c.Path) && c.ID != cat.ID {
-			d.Trail = append(d.Trail, c)
-		}
-		if c.ParentID == cat.ID {
-			d.Children = append(d.Children, c)
-		}
-	}
-	d.paginate("/c/" + cat.Code + "?")
-	pg := &Page{Data: d}
-	h.fillPage(r, pg)
-	pg.Title = pg.CatName(*cat)
-	h.render(w, r, http.StatusOK, "category", pg)
-	return nil
-}
-
 func (d *listData) paginate(base string) {
 	d.Pages = int((d.Total + pageSize - 1) / pageSize)
 	if d.Pages > 250 {
@@ -114,30 +76,6 @@ func (d *listData) paginate(base string) {
 	if d.Page < d.Pages {
 		d.NextURL = base + "page=" + strconv.Itoa(d.Page+1)
 	}
-}
-
-func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if !utf8.ValidString(q) {
-		return errs.Field("q", "err.bad_chars")
-	}
-	if utf8.RuneCountInString(q) > 100 {
-		return errs.Field("q", "err.query_too_long", 100)
-	}
-	page, err := pageParam(r)
-	if err != nil {
-		return err
-	}
-	d := listData{Query: q, Page: page}
-	if q != "" {
-		d.Cards, d.Total, err = h.Catalog.ProductCards(r.Context(), catalog.CardFilter{Query: q, Limit: pageSize, Offset: (page - 1) * pageSize})
-		if err != nil {
-			return err
-		}
-	}
-	d.paginate("/search?q=" + urlQueryEscape(q) + "&")
-	h.render(w, r, http.StatusOK, "search", &Page{Title: q, Query: q, Data: d})
-	return nil
 }
 
 type productData struct {
@@ -156,6 +94,9 @@ func (h *Handler) product(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.Catalog.ProductDetail(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
+	}
+	if mark := r.URL.Query().Get("s"); mark != "" {
+		h.logClick(r.Context(), mark, d.Product.ID)
 	}
 	pg := &Page{Title: d.Product.Title}
 	h.fillPage(r, pg)

@@ -203,6 +203,8 @@ var funcs = template.FuncMap{
 	"orgkind": func(p *Page, k identity.OrgKind) string { return p.T("orgkind." + string(k)) },
 	"chain":   func(c []string) string { return strings.Join(c, " > ") },
 	"in":      func(v string, list []string) bool { return slices.Contains(list, v) },
+	"int64":   func(n int) int64 { return int64(n) },
+	"join":    strings.Join,
 }
 
 var shanghai = func() *time.Location {

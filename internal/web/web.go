@@ -22,6 +22,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -59,6 +60,8 @@ type Deps struct {
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
+	// Search answers the search box, the category pages and the store search.
+	Search *search.Service
 }
 
 // Handler serves the pages.
@@ -116,6 +119,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "GET /c/{code}", httpx.Anyone, h.category)
 	h.route(mux, "GET /p/{id}", httpx.Anyone, h.product)
 	h.route(mux, "GET /search", httpx.Anyone, h.search)
+	h.route(mux, "GET /search/suggest", httpx.Anyone, h.suggest)
 	h.route(mux, "GET /login", httpx.Anyone, h.loginForm)
 	h.route(mux, "POST /login", httpx.Anyone, h.login)
 	h.route(mux, "POST /logout", httpx.Anyone, h.logout)

@@ -48,6 +48,15 @@ type Env struct {
 // CheapParams keeps password hashing fast in tests; production uses argon2id's defaults.
 var CheapParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
+// Reindex applies pending catalogue changes to the search index, as the running
+// server's outbox poller would within a fraction of a second.
+func (e *Env) Reindex() {
+	e.T.Helper()
+	if err := e.App.Search.Sync(context.Background()); err != nil {
+		e.T.Fatal(err)
+	}
+}
+
 // Start builds the server over d with the fixture.
 func Start(t testing.TB, d *db.DB) *Env {
 	t.Helper()
@@ -58,6 +67,10 @@ func Start(t testing.TB, d *db.DB) *Env {
 	st, ids := a.Store, a.Identity
 	e := &Env{T: t, DB: d, App: a, Store: st, Identity: ids, Orgs: map[string]*identity.Org{}, Users: map[string]*identity.User{}, Products: map[string]string{}}
 	e.fixture(ctx)
+	a.Search.EnableLog()
+	if err := a.Search.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
 	cfg := config.Default()
 	cfg.LogLevel = "error"
 	s, err := a.Server(cfg, web.Site{Name: "筑巢测试", ICP: "京ICP备00000000号-1"}, "test")

@@ -1,0 +1,88 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/server/servertest"
+)
+
+func TestSearchPages(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		c := e.NewClient()
+		res := c.Get("/search?q=" + url.QueryEscape("外六角螺栓 M8"))
+		if res.StatusCode != 200 || !strings.Contains(res.Body, "supplierX 外六角螺栓 M8") || !strings.Contains(res.Body, "supplierY 外六角螺栓 M8") {
+			t.Fatalf("search: %d", res.StatusCode)
+		}
+		// M8 is read as the thread parameter and shown as understood.
+		if !strings.Contains(res.Body, "螺纹规格 = M8") {
+			t.Error("M8 not understood as a thread size")
+		}
+		// Facet links narrow and are shareable: the supplier facet keeps one supplier.
+		res = c.Get("/search?q=" + url.QueryEscape("螺栓") + "&supplier=" + e.Orgs["supplierY"].ID)
+		if res.StatusCode != 200 || strings.Contains(res.Body, "supplierX 外六角螺栓") || !strings.Contains(res.Body, "supplierY 外六角螺栓") {
+			t.Fatalf("supplier filter: %d", res.StatusCode)
+		}
+		// The category page lists with the same engine.
+		if res = c.Get("/c/fasteners?a.thread=M8"); res.StatusCode != 200 || !strings.Contains(res.Body, "supplierX 外六角螺栓 M8") {
+			t.Fatalf("category page: %d", res.StatusCode)
+		}
+		if res = c.Get("/c/no-such-category"); res.StatusCode != 404 {
+			t.Errorf("unknown category: %d", res.StatusCode)
+		}
+		// A change reaches the index through the outbox.
+		if _, err := d.Exec(context.Background(), `UPDATE products SET title = '防松外六角螺栓 M8 达克罗' WHERE id = ?`, e.Products["supplierX"]); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Store.Emit(context.Background(), "product", e.Products["supplierX"]); err != nil {
+			t.Fatal(err)
+		}
+		e.Reindex()
+		if res = c.Get("/search?q=" + url.QueryEscape("达克罗")); !strings.Contains(res.Body, "防松外六角螺栓") {
+			t.Error("changed title not searchable")
+		}
+		// Bad input: a clear 4xx naming the field, or a sensible page; never a 500.
+		for _, tc := range []struct {
+			q    string
+			want int
+		}{
+			{"q=" + strings.Repeat("螺", 5000), http.StatusUnprocessableEntity},
+			{"q=" + url.QueryEscape("🔩🔩"), 200},
+			{"q=" + url.QueryEscape("' OR 1=1 --"), 200},
+			{"q=" + url.QueryEscape(".*(a|b)+["), 200},
+			{"q=%FF%FE", http.StatusUnprocessableEntity},
+			{"page=10000", http.StatusUnprocessableEntity},
+			{"page=-1", http.StatusUnprocessableEntity},
+			{"price=abc", http.StatusUnprocessableEntity},
+			{"sort=random", http.StatusUnprocessableEntity},
+			{"n.length=x-y", http.StatusUnprocessableEntity},
+			{"a.nonexistent=1&unknown=2", 200},
+		} {
+			res := c.Get("/search?" + tc.q)
+			if res.StatusCode != tc.want {
+				t.Errorf("/search?%.40s: %d, want %d", tc.q, res.StatusCode, tc.want)
+			}
+		}
+		if res = c.Get("/search/suggest?q=jgj"); res.StatusCode != 200 || !strings.Contains(res.Body, "<option") {
+			t.Errorf("suggest: %d %q", res.StatusCode, res.Body)
+		}
+		// The search was logged; a click on a result is recorded.
+		e.App.Search.FlushLogs(context.Background())
+		var n int
+		if err := d.QueryRow(context.Background(), `SELECT COUNT(*) FROM search_log`).Scan(&n); err != nil || n == 0 {
+			t.Errorf("search log: %d %v", n, err)
+		}
+		if res = c.Get("/p/" + e.Products["supplierY"] + "?s=0123456789abcdef-1"); res.StatusCode != 200 {
+			t.Fatalf("product with click mark: %d", res.StatusCode)
+		}
+		if err := d.QueryRow(context.Background(), `SELECT COUNT(*) FROM search_clicks`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("clicks: %d %v", n, err)
+		}
+	})
+}
