@@ -20,6 +20,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 )
@@ -34,6 +35,7 @@ type Deps struct {
 	Stores      *storefront.Service
 	Notify      *notify.Service
 	CatalogEdit *catalog.Service
+	Search      *search.Service
 }
 
 // API serves /api/v1.
@@ -86,6 +88,7 @@ func New(d Deps) *API {
 			Params: []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "token ID"}}})
 	a.addSupplierRoutes()
 	a.addCatalogRoutes()
+	a.addSearchRoutes()
 	return a
 }
 

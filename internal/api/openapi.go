@@ -197,6 +197,25 @@ func schemas() obj {
 					"sales": obj{"type": "boolean", "description": "a sales attribute: given per SKU in spec, not in attrs"},
 				}}},
 		}},
+		"SearchResult": obj{"type": "object", "required": []string{"total", "variants", "page", "pages", "items", "facets", "understood", "dropped", "did_you_mean", "took_us"}, "properties": obj{
+			"total": obj{"type": "integer", "description": "matching products"}, "variants": obj{"type": "integer", "description": "matching SKUs"},
+			"page": obj{"type": "integer"}, "pages": obj{"type": "integer"},
+			"items": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "title", "sku_id", "price", "unit", "moq"}, "properties": obj{
+				"id": str, "title": str, "brand": str, "category_id": str, "supplier_id": str, "supplier_name": str,
+				"supplier_level": obj{"type": "integer"}, "bao": obj{"type": "boolean"}, "zhu": obj{"type": "boolean"},
+				"sku_id": str, "sku_code": str, "spec": obj{"type": "array", "items": obj{"type": "object"}, "description": "the matching variant's sales-attribute values"},
+				"price": obj{"type": "string", "description": "the variant's first-tier unit price in yuan"}, "min_price": obj{"type": "string", "description": "lowest unit price among the product's matching variants"},
+				"unit": str, "moq": obj{"type": "integer"}, "stock": obj{"type": "integer"}, "matching_variants": obj{"type": "integer"},
+			}}},
+			"facets": obj{"type": "array", "items": obj{"type": "object", "required": []string{"key", "name", "kind", "values"}, "properties": obj{
+				"key":  obj{"type": "string", "description": "the query parameter the values go in: category → cat, a.<code>, n.<code>, brand, supplier, level, badge, price"},
+				"name": str, "kind": obj{"type": "string", "enum": []string{"category", "list", "numeric", "price"}}, "unit": str,
+				"values": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"value": str, "label": str, "count": obj{"type": "integer"}, "selected": obj{"type": "boolean"}}}},
+			}}},
+			"understood":   obj{"type": "array", "items": obj{"type": "object", "properties": obj{"code": str, "name": str, "value": str, "text": str}}, "description": "specs in q read as parameter filters"},
+			"dropped":      obj{"type": "array", "items": str, "description": "query words left out because nothing matched them all"},
+			"did_you_mean": str, "took_us": obj{"type": "integer"},
+		}},
 		"ProductList": obj{"type": "object", "required": []string{"total", "page", "pages", "items"}, "properties": obj{
 			"total": obj{"type": "integer"}, "page": obj{"type": "integer"}, "pages": obj{"type": "integer"},
 			"items": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "title", "status", "category_id", "skus", "min_price", "updated_at"}, "properties": obj{

@@ -86,3 +86,17 @@ func TestSearchPages(t *testing.T) {
 		}
 	})
 }
+
+func TestSearchAPI(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		c := e.NewClient()
+		res := c.Get("/api/v1/search?q=" + url.QueryEscape("螺栓 M8"))
+		if res.StatusCode != 200 || !strings.Contains(res.Body, `"total":2`) || !strings.Contains(res.Body, `"facets":[`) || !strings.Contains(res.Body, `"code":"thread"`) {
+			t.Fatalf("api search: %d %s", res.StatusCode, res.Body)
+		}
+		if res = c.Get("/api/v1/search?page=0"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"page"`) {
+			t.Errorf("bad page: %d %s", res.StatusCode, res.Body)
+		}
+	})
+}
