@@ -182,6 +182,13 @@ func startJobs(ctx context.Context, d *db.DB, s *server.Server) {
 			return err
 		}
 		slog.Info("suspension sweep", "lifted", lifted)
+		// Every node rebuilds its search index at start and reads the outbox every
+		// fraction of a second, so a week of outbox is ample.
+		pruned, err := st.OutboxPrune(ctx, time.Now().Add(-7*24*time.Hour))
+		if err != nil {
+			return err
+		}
+		slog.Info("outbox prune", "deleted", pruned)
 		return r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(24*time.Hour))
 	})
 	if err := r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(time.Minute)); err != nil {
