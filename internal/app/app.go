@@ -92,7 +92,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
 		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Site: site,
-		CatalogEdit: a.CatalogEdit, Search: a.Search,
+		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 	})
 	if err != nil {
 		return nil, err

@@ -430,12 +430,12 @@ func TestPagesRenderForEveryRole(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := servertest.Start(t, d)
 		pages := map[string][]string{
-			"":       {"/", "/login", "/register", "/c/fasteners", "/search?q=螺栓", "/p/" + e.Products["supplierX"]},
+			"":       {"/", "/login", "/register", "/c/fasteners", "/search?q=螺栓", "/search?q=M8&sort=price_asc&badge=bao", "/c/fasteners?a.thread=M8", "/p/" + e.Products["supplierX"]},
 			"buyera": {"/buyer/", "/buyer/members", "/account"},
 			"supplierx": {"/seller/", "/seller/products", "/seller/members", "/account", "/seller/store", "/seller/store/preview", "/seller/deposit",
 				"/seller/standing", "/seller/bulk", "/seller/freight", "/seller/freight/new", "/seller/catalog", "/seller/catalog/new", "/seller/catalog/" + e.Products["supplierX"], "/messages"},
 			"admin": {"/admin/", "/admin/orgs/supplier", "/admin/orgs/buyer", "/admin/staff", "/admin/audit", "/account", "/admin/applications", "/admin/applications?state=all",
-				"/admin/fees", "/admin/deposits", "/admin/deposits/" + e.Orgs["supplierX"].ID, "/admin/categories", "/admin/suppliers/" + e.Orgs["supplierX"].ID, "/messages",
+				"/admin/fees", "/admin/search", "/admin/deposits", "/admin/deposits/" + e.Orgs["supplierX"].ID, "/admin/categories", "/admin/suppliers/" + e.Orgs["supplierX"].ID, "/messages",
 				"/store/" + e.Orgs["supplierX"].ID},
 		}
 		for user, paths := range pages {

@@ -204,6 +204,7 @@ var funcs = template.FuncMap{
 	"chain":   func(c []string) string { return strings.Join(c, " > ") },
 	"in":      func(v string, list []string) bool { return slices.Contains(list, v) },
 	"int64":   func(n int) int64 { return int64(n) },
+	"inc":     func(n int) int { return n + 1 },
 	"join":    strings.Join,
 }
 

@@ -62,6 +62,8 @@ type Deps struct {
 	CatalogEdit *catalog.Service
 	// Search answers the search box, the category pages and the store search.
 	Search *search.Service
+	// SearchStats summarises the search log for ops.
+	SearchStats SearchStats
 }
 
 // Handler serves the pages.
@@ -152,6 +154,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerCatalogMedia(mux)
 	h.registerStorefront(mux)
 	h.registerFees(mux)
+	h.registerSearchAdmin(mux)
 	h.registerFiles(mux)
 	h.registerMessages(mux)
 	h.registerDeposit(mux)
