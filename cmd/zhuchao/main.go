@@ -30,6 +30,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"user", "manage staff accounts: create, reset-password, list", runUser},
 		{"ledger", "check: prove the ledger's invariants on a live database", runLedger},
+		{"bench", "search: measure the search index on a generated demo catalogue", runBench},
 		{"version", "print the version", func(ctx context.Context, args []string, w io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)
 			fs.SetOutput(w)

@@ -129,3 +129,27 @@ func TestDemoServesAndEachRoleLands(t *testing.T) {
 		t.Fatalf("second run did not reuse the database:\n%s", out2.String())
 	}
 }
+
+// TestBenchSearch runs the search benchmark briefly on a small demo: it prints both
+// classes' percentiles and reuses the database on a second run. Timings are not checked.
+func TestBenchSearch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	dir := filepath.Join(t.TempDir(), "bench")
+	args := []string{"bench", "search", "--products", "1000", "--seconds", "0.2", "--data", dir, "--log-level", "error"}
+	for i, want := range []string{"Generating a demo marketplace", "Using the demo marketplace"} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, &out, &errOut); code != 0 {
+			t.Fatalf("run %d: exit %d: %s\n%s", i+1, code, errOut.String(), out.String())
+		}
+		for _, s := range []string{want, "Index built in", "search with facets", "category browse", "p95", "queries per second", "resident"} {
+			if !strings.Contains(out.String(), s) {
+				t.Fatalf("run %d: no %q in:\n%s", i+1, s, out.String())
+			}
+		}
+	}
+	if code := run(context.Background(), []string{"bench"}, io.Discard, io.Discard); code != 1 {
+		t.Fatalf("bench without a benchmark: exit %d", code)
+	}
+}
