@@ -14,6 +14,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 )
 
@@ -100,9 +101,14 @@ func (h *Handler) storePage(w http.ResponseWriter, r *http.Request) error {
 		return errs.Field("q", "err.query_too_long", 100)
 	}
 	if q != "" {
+		// Search inside the store runs on the index, with everything the search page
+		// understands (specs, synonyms, fallbacks).
 		v.Query = q
-		if v.Results, v.Total, err = h.Catalog.ProductCards(r.Context(), catalog.CardFilter{SupplierID: id, Query: q, Limit: 40}); err != nil {
-			return err
+		res := h.Search.Index.Search(search.Request{Q: q, Store: id, Size: 40, Lang: string(httpx.LangFrom(r.Context()))})
+		v.Total = int64(res.Total)
+		for _, it := range res.Items {
+			v.Results = append(v.Results, catalog.ProductCard{ID: it.ProductID, Title: it.Title, BrandName: it.BrandName, SupplierName: it.SupplierName,
+				MinPrice: it.MinPrice, Unit: it.Unit, MOQ: it.MOQ, SKUCount: it.Matching})
 		}
 	} else if v.Modules, err = h.modules(r, id, st.Live); err != nil {
 		return err
