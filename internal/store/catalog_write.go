@@ -183,10 +183,15 @@ func (s *Store) CatalogAttribute(ctx context.Context, id string) (*catalog.Attri
 
 // CatalogSubtreeAttributes returns the attributes defined at path and under it.
 func (s *Store) CatalogSubtreeAttributes(ctx context.Context, path string) ([]catalog.Attribute, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+attributeCols+` FROM attributes a JOIN categories c ON c.id = a.category_id
+	return s.attributes(ctx, `SELECT `+attributeCols+` FROM attributes a JOIN categories c ON c.id = a.category_id
 		WHERE c.path LIKE ? ESCAPE '\' ORDER BY c.depth, a.sort, a.code`, db.Like(path)+"%")
+}
+
+// attributes runs a query selecting attributeCols.
+func (s *Store) attributes(ctx context.Context, q string, args ...any) ([]catalog.Attribute, error) {
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: subtree attributes: %w", err)
+		return nil, fmt.Errorf("store: attributes: %w", err)
 	}
 	defer rows.Close()
 	var out []catalog.Attribute

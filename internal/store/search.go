@@ -13,20 +13,7 @@ import (
 
 // SearchAttributes returns every template attribute of every category.
 func (s *Store) SearchAttributes(ctx context.Context) ([]catalog.Attribute, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+attributeCols+` FROM attributes a ORDER BY a.category_id, a.sort, a.code`)
-	if err != nil {
-		return nil, fmt.Errorf("store: search attributes: %w", err)
-	}
-	defer rows.Close()
-	var out []catalog.Attribute
-	for rows.Next() {
-		a, err := scanAttribute(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.attributes(ctx, `SELECT `+attributeCols+` FROM attributes a ORDER BY a.category_id, a.sort, a.code`)
 }
 
 // SearchSuppliers returns the suppliers whose store is live, with their names (standing
