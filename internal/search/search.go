@@ -112,7 +112,7 @@ func (ix *Index) Search(r Request) Result {
 	if len(clauses) > 0 {
 		textOnly = s.textHits(clauses, dropped)
 	}
-	res.Facets = s.facets(&r, cat, fs, textOnly, hits)
+	res.Facets = s.facets(&r, fs, textOnly, hits)
 	res.Took = time.Since(start)
 	return res
 }
@@ -190,7 +190,7 @@ func (s *snapshot) textHits(clauses []clause, dropped []string) *roaring.Bitmap 
 }
 
 // facets counts the choices of every facet the result can be narrowed by.
-func (s *snapshot) facets(r *Request, cat interface{}, fs []filter, textOnly, hits *roaring.Bitmap) []Facet {
+func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitmap) []Facet {
 	lang := r.Lang
 	// The base of a facet is the text match with every other facet's filter applied, so
 	// choosing one brand still shows the other brands' counts.

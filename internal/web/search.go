@@ -85,9 +85,6 @@ func link(base string, v url.Values) string {
 func (h *Handler) runSearch(r *http.Request, req search.Request) (searchView, error) {
 	lang := httpx.LangFrom(r.Context())
 	req.Lang = string(lang)
-	if req.Lang == "en" {
-		req.Lang = "en"
-	}
 	req.Size = pageSize
 	res := h.Search.Index.Search(req)
 	v := searchView{Res: res, Req: req, LogID: search.NewLogID()}
@@ -129,7 +126,6 @@ func (v *searchView) decorate(p *Page, base string, dropCat bool) {
 			key, single = "cat", true
 		case "level", "price":
 			single = true
-		case "badge":
 		}
 		if strings.HasPrefix(f.Key, "n.") {
 			// A numeric value is a one-value range; several make their span.
