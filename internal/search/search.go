@@ -192,9 +192,10 @@ func (s *snapshot) textHits(clauses []clause, dropped []string) *roaring.Bitmap 
 // facets counts the choices of every facet the result can be narrowed by.
 func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitmap) []Facet {
 	lang := r.Lang
+	hits = dense(hits)
 	// The base of a facet is the text match with every other facet's filter applied, so
 	// choosing one brand still shows the other brands' counts.
-	baseFor := func(key string) *roaring.Bitmap {
+	baseOf := func(key string) *roaring.Bitmap {
 		own := false
 		bs := []*roaring.Bitmap{textOnly}
 		for _, f := range fs {
@@ -208,6 +209,13 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 			return hits
 		}
 		return roaring.FastAnd(bs...)
+	}
+	baseFor := func(key string) *roaring.Bitmap {
+		b := baseOf(key)
+		if b == hits {
+			return hits
+		}
+		return dense(b)
 	}
 	var out []Facet
 
@@ -344,6 +352,16 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 		out = append(out, pf)
 	}
 	return out
+}
+
+// dense turns a large bitmap into plain bitset containers before facet counting: the
+// facet bitmaps are long runs (documents lie in rank order, a product per run), and a
+// run against a bitset counts by popcount where a run against a run walks both lists.
+func dense(b *roaring.Bitmap) *roaring.Bitmap {
+	if b.GetCardinality() < 4096 {
+		return b
+	}
+	return roaring.FromDense(b.ToDense(), false)
 }
 
 func hasRange(m map[string][2]float64, code string) bool {
