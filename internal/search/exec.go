@@ -394,7 +394,7 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 		res.Items = append(res.Items, Item{
 			ProductID: p.ID, Title: p.Title, BrandName: p.BrandName, CategoryID: p.CategoryID,
 			SupplierID: p.SupplierID, SupplierName: sp.Name, Level: sp.Level, Zhu: sp.Zhu, Bao: sp.Bao,
-			SKUID: k.ID, SKUCode: k.Code, Spec: k.Spec, Price: k.Price, MinPrice: sc.best[pi], Unit: k.Unit,
+			SKUID: k.ID, SKUCode: k.Code, Spec: s.spec(sc.first[pi]), Price: k.Price, MinPrice: sc.best[pi], Unit: k.Unit,
 			MOQ: k.MOQ, Stock: k.Stock, Matching: int(sc.count[pi]), Sales: p.Sales, Position: from + i + 1,
 		})
 	}

@@ -22,6 +22,7 @@ type doc struct {
 	prod  uint32
 	sku   int32 // index into the product's SKUs
 	price int64
+	spec  []uint32 // its sales-attribute values, as indexes into snapshot.values
 }
 
 // prod is one product in the index with what its result card shows.
@@ -91,6 +92,41 @@ type snapshot struct {
 
 	pyOnce   sync.Once
 	byPinyin map[string]string
+
+	// values interns SKU spec values: a million SKUs share a few thousand distinct
+	// values, so documents hold indexes rather than copies.
+	values   []catalog.Value
+	valueIdx map[string]uint32
+}
+
+// intern returns the index of v in the value table, adding it when new.
+func (s *snapshot) intern(v catalog.Value) uint32 {
+	key := v.Code + "\x00" + v.Text + "\x00" + v.Unit
+	if v.Num != nil {
+		key += "\x00" + strconv.FormatFloat(*v.Num, 'g', -1, 64)
+	}
+	if v.Max != nil {
+		key += "\x00" + strconv.FormatFloat(*v.Max, 'g', -1, 64)
+	}
+	if i, ok := s.valueIdx[key]; ok {
+		return i
+	}
+	if s.valueIdx == nil {
+		s.valueIdx = map[string]uint32{}
+	}
+	i := uint32(len(s.values))
+	s.values = append(s.values, v)
+	s.valueIdx[key] = i
+	return i
+}
+
+// spec returns a document's spec values.
+func (s *snapshot) spec(d uint32) []catalog.Value {
+	out := make([]catalog.Value, len(s.docs[d].spec))
+	for i, x := range s.docs[d].spec {
+		out[i] = s.values[x]
+	}
+	return out
 }
 
 // dictEntry is a value text a query may contain, with the attributes that hold it.
@@ -338,11 +374,15 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		}
 		var st strings.Builder
 		st.WriteString(sk.Code)
-		for _, v := range sk.Spec {
+		ids := make([]uint32, len(sk.Spec))
+		for i, v := range sk.Spec {
 			st.WriteByte(' ')
 			st.WriteString(v.Text)
 			s.indexValue(v, uint32(d), uint64(d)+1)
+			ids[i] = s.intern(v)
 		}
+		s.docs[d].spec = ids
+		sk.Spec = nil // held once, in the value table
 		docTokens(seg, Normalize(st.String()), one)
 		if sk.Stock > 0 {
 			s.stockBM.Add(d)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -106,6 +107,9 @@ func (s *Service) buildLocked(ctx context.Context) error {
 		return err
 	}
 	indexBuilds.Inc()
+	// A build leaves a few times the index's size in garbage; give it back to the OS
+	// now rather than carry it as resident memory until the runtime gets round to it.
+	debug.FreeOSMemory()
 	st := s.Index.Stats()
 	slog.InfoContext(ctx, "search index built", "docs", st.Docs, "products", st.Products, "tokens", st.Tokens, "took", time.Since(t).Round(time.Millisecond))
 	s.cursor.Store(last)
