@@ -67,28 +67,27 @@ type snapshot struct {
 	catByCode map[string]int
 	catBM     map[string]*roaring.Bitmap // category ID → documents in it or below it
 
-	suppliers  []Supplier
-	supByID    map[string]uint32
-	supBM      []*roaring.Bitmap // by supplier ordinal
-	brandBM    map[string]*roaring.Bitmap
-	levelBM    [6]*roaring.Bitmap
-	zhuBM      *roaring.Bitmap
-	baoBM      *roaring.Bitmap
-	stockBM    *roaring.Bitmap
-	priceBM    []*roaring.Bitmap // log-scale price buckets
-	attrs      map[string]*attrInfo
-	templates  map[string][]string                   // category ID → filterable attribute codes, inherited, in order
-	valBM      map[string]map[string]*roaring.Bitmap // code → value text → documents
-	valText    map[string]map[string]string          // code → normalized → display text
-	numBM      map[string][]numVal                   // code → sorted numeric values
-	hasAttr    map[string]*roaring.Bitmap            // code → documents with any value for it
-	dict       []dictEntry                           // value texts a query may name, longest first
-	synonyms   map[string][]string
-	vocab      map[string]int // segmented words → document frequency (products)
-	rules      Rules
-	built      time.Time
-	appended   int // documents added since the build, out of score order
-	orderedLen int
+	suppliers []Supplier
+	supByID   map[string]uint32
+	supBM     []*roaring.Bitmap // by supplier ordinal
+	brandBM   map[string]*roaring.Bitmap
+	levelBM   [6]*roaring.Bitmap
+	zhuBM     *roaring.Bitmap
+	baoBM     *roaring.Bitmap
+	stockBM   *roaring.Bitmap
+	priceBM   []*roaring.Bitmap // log-scale price buckets
+	attrs     map[string]*attrInfo
+	templates map[string][]string                   // category ID → filterable attribute codes, inherited, in order
+	valBM     map[string]map[string]*roaring.Bitmap // code → value text → documents
+	valText   map[string]map[string]string          // code → normalized → display text
+	numBM     map[string][]numVal                   // code → sorted numeric values
+	hasAttr   map[string]*roaring.Bitmap            // code → documents with any value for it
+	dict      []dictEntry                           // value texts a query may name, longest first
+	synonyms  map[string][]string
+	vocab     map[string]int // segmented words → document frequency (products)
+	rules     Rules
+	built     time.Time
+	appended  int // documents added since the build, out of score order
 
 	pyOnce   sync.Once
 	byPinyin map[string]string
@@ -516,7 +515,6 @@ func (s *snapshot) optimize() {
 		}
 	}
 	s.live.RunOptimize()
-	s.orderedLen = len(s.docs)
 }
 
 // setSynonyms loads the synonym groups: every member maps to the whole group.

@@ -216,19 +216,22 @@ func (s *Service) apply(ctx context.Context, products, suppliers map[string]bool
 		prods []*Product
 	}
 	var sc []supChange
-	for id := range suppliers {
-		c := supChange{id: id}
-		sups, err := s.Source.Suppliers(ctx)
-		if err != nil {
+	var sups []Supplier
+	if len(suppliers) > 0 {
+		var err error
+		if sups, err = s.Source.Suppliers(ctx); err != nil {
 			return err
 		}
+	}
+	for id := range suppliers {
+		c := supChange{id: id}
 		for i := range sups {
 			if sups[i].ID == id {
 				c.sup = &sups[i]
 			}
 		}
 		if c.sup != nil {
-			err = s.Source.Products(ctx, id, "", func(p *Product) error { c.prods = append(c.prods, p); return nil })
+			err := s.Source.Products(ctx, id, "", func(p *Product) error { c.prods = append(c.prods, p); return nil })
 			if err != nil {
 				return err
 			}

@@ -2,13 +2,16 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/server/servertest"
 )
 
@@ -97,6 +100,32 @@ func TestSearchAPI(t *testing.T) {
 		}
 		if res = c.Get("/api/v1/search?page=0"); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"page"`) {
 			t.Errorf("bad page: %d %s", res.StatusCode, res.Body)
+		}
+	})
+}
+
+func TestHotTermsReachTheProductEditor(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		ctx := context.Background()
+		var logs []search.LogEntry
+		for i := range 3 {
+			logs = append(logs, search.LogEntry{ID: fmt.Sprintf("%016x", i), At: time.Now(), Q: "高强度外六角螺栓", Norm: "高强度外六角螺栓", Total: 2, Source: "web"},
+				search.LogEntry{ID: fmt.Sprintf("%016x", 100+i), At: time.Now(), Q: "液压油", Norm: "液压油", Total: 5, Source: "web"})
+		}
+		if err := e.Store.AddSearchLogs(ctx, logs); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.App.Search.Build(ctx); err != nil { // refreshes the hot terms
+			t.Fatal(err)
+		}
+		res := e.Login("supplierx").Get("/seller/catalog/" + e.Products["supplierX"])
+		if res.StatusCode != 200 || !strings.Contains(res.Body, "高强度外六角螺栓") {
+			t.Fatalf("editor: %d, related hot term missing", res.StatusCode)
+		}
+		// Only terms related to the product's name are offered.
+		if strings.Contains(res.Body, "液压油") {
+			t.Error("unrelated hot term offered")
 		}
 	})
 }

@@ -255,6 +255,7 @@ type productEditData struct {
 	Units    []string
 	Brands   []catalog.Brand
 	Issues   []string
+	Hot      []string // hot search terms related to the product's name
 	Action   string
 	Problems []fieldProblem     // every field error, for the summary above the form
 	Media    catalog.MediaList  // images and attachments (catalog_media.go)
@@ -365,6 +366,7 @@ func (h *Handler) productPage(w http.ResponseWriter, r *http.Request, status int
 		for _, is := range view.Issues {
 			d.Issues = append(d.Issues, i18n.T(lang, is.Key(), is.Arg))
 		}
+		d.Hot = view.HotTerms
 	}
 	if f.CategoryID != "" {
 		cat, tmpl, err := h.CatalogEdit.FormTemplate(ctx, f.CategoryID)

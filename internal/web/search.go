@@ -54,10 +54,7 @@ type searchView struct {
 // withParam returns base?query with key toggled to value (added when absent, removed
 // when present) and the page reset.
 func toggled(base string, v url.Values, key, value string, single bool) string {
-	w := url.Values{}
-	for k, xs := range v {
-		w[k] = append([]string(nil), xs...)
-	}
+	w := clone(v)
 	xs := w[key]
 	if i := slices.Index(xs, value); i >= 0 {
 		xs = slices.Delete(xs, i, i+1)
@@ -74,6 +71,15 @@ func toggled(base string, v url.Values, key, value string, single bool) string {
 	return link(base, w)
 }
 
+// clone copies URL parameters so one link's change does not leak into the next.
+func clone(v url.Values) url.Values {
+	w := make(url.Values, len(v))
+	for k, xs := range v {
+		w[k] = append([]string(nil), xs...)
+	}
+	return w
+}
+
 func link(base string, v url.Values) string {
 	if len(v) == 0 {
 		return base
@@ -81,8 +87,8 @@ func link(base string, v url.Values) string {
 	return base + "?" + v.Encode()
 }
 
-// runSearch parses the request's parameters, runs the search and logs it.
-func (h *Handler) runSearch(r *http.Request, req search.Request) (searchView, error) {
+// runSearch runs the search and queues it for the log.
+func (h *Handler) runSearch(r *http.Request, req search.Request) searchView {
 	lang := httpx.LangFrom(r.Context())
 	req.Lang = string(lang)
 	req.Size = pageSize
@@ -96,7 +102,7 @@ func (h *Handler) runSearch(r *http.Request, req search.Request) (searchView, er
 		h.Search.Record(search.LogEntry{ID: v.LogID, At: time.Now(), Q: req.Q, Norm: search.Normalize(req.Q), Category: req.Category,
 			Filters: filters.Encode(), Sort: req.Sort, Page: req.Page, Total: res.Total, Took: res.Took, Source: "web"})
 	}
-	return v, nil
+	return v
 }
 
 // decorate adds the links: facet toggles, chips, sorts and pages.
@@ -114,11 +120,7 @@ func (v *searchView) decorate(p *Page, base string, dropCat bool) {
 			if dropCat {
 				// On a category page the subcategories are pages of their own.
 				for _, c := range f.Values {
-					w := url.Values{}
-					for k, xs := range q {
-						w[k] = xs
-					}
-					fv.Links = append(fv.Links, facetLink{FacetValue: c, Href: link("/c/"+c.Value, w)})
+					fv.Links = append(fv.Links, facetLink{FacetValue: c, Href: link("/c/"+c.Value, q)})
 				}
 				v.Facets = append(v.Facets, fv)
 				continue
@@ -183,10 +185,7 @@ func (v *searchView) decorate(p *Page, base string, dropCat bool) {
 	}
 	slices.SortFunc(v.Chips, func(a, b chip) int { return strings.Compare(a.Label, b.Label) })
 	for _, s := range []string{search.SortRelevance, search.SortSales, search.SortPriceAsc, search.SortPriceDesc, search.SortNewest} {
-		w := url.Values{}
-		for k, xs := range q {
-			w[k] = xs
-		}
+		w := clone(q)
 		w.Del("sort")
 		if s != "" {
 			w.Set("sort", s)
@@ -202,10 +201,7 @@ func (v *searchView) decorate(p *Page, base string, dropCat bool) {
 		v.Sorts = append(v.Sorts, chip{Label: p.T("search.sort_" + name), Href: href})
 	}
 	page := func(n int) string {
-		w := url.Values{}
-		for k, xs := range q {
-			w[k] = xs
-		}
+		w := clone(q)
 		if n > 1 {
 			w.Set("page", strconv.Itoa(n))
 		}
@@ -224,10 +220,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.runSearch(r, req)
-	if err != nil {
-		return err
-	}
+	v := h.runSearch(r, req)
 	pg := &Page{Title: req.Q, Query: req.Q, Data: &v}
 	h.fillPage(r, pg)
 	if req.Q == "" {
@@ -256,10 +249,7 @@ func (h *Handler) category(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Category = cat.Code
-	v, err := h.runSearch(r, req)
-	if err != nil {
-		return err
-	}
+	v := h.runSearch(r, req)
 	for _, c := range cats {
 		if strings.HasPrefix(cat.Path, c.Path) && c.ID != cat.ID {
 			v.Trail = append(v.Trail, c)
