@@ -41,6 +41,9 @@ Run 'zhuchao bench search --help' for the flags.
 `
 
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "pages" {
+		return runBenchPages(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "search" {
 		fmt.Fprint(stdout, benchUsage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -65,9 +68,6 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := cfg.Parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if *products < 100 || *products > 5_000_000 {
-		return fmt.Errorf("--products %d: must be between 100 and 5,000,000", *products)
-	}
 	if *seconds <= 0 || *seconds > 3600 {
 		return fmt.Errorf("--seconds %g: must be more than 0 and at most 3600", *seconds)
 	}
@@ -77,51 +77,12 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if *conc < 1 || *conc > 1024 {
 		return fmt.Errorf("--concurrency %d: must be between 1 and 1024", *conc)
 	}
-	if !flagSet(fs, "data") {
-		name := fmt.Sprintf("zhuchao-bench-%d", *products)
-		if *seed != 1 {
-			name += fmt.Sprintf("-seed%d", *seed)
-		}
-		cfg.DataDir = filepath.Join(os.TempDir(), name)
-	}
-	setupLogging(cfg.LogLevel, cfg.LogFormat, os.Stderr)
-	if cfg.Database == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return err
-		}
-	}
-	d, err := openDB(ctx, &cfg)
+	d, err := openBenchDemo(ctx, fs, &cfg, *products, *seed, stdout)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-
 	a := app.New(d, time.Now)
-	seeded, err := demo.Seeded(ctx, d)
-	if err != nil {
-		return err
-	}
-	if !seeded {
-		fmt.Fprintf(stdout, "Generating a demo marketplace of %d SKUs (seed %d) into %s …\n", *products, *seed, cfg.DatabaseURL())
-		start := time.Now()
-		res, err := demo.Seed(ctx, a, demo.Options{SKUs: *products, Seed: *seed})
-		if err != nil {
-			return err
-		}
-		c := res.Catalog
-		fmt.Fprintf(stdout, "Seeded in %s: %d categories, %d brands, %d products, %d SKUs.\n",
-			time.Since(start).Round(time.Millisecond), c.Categories, c.Brands, c.Products, c.SKUs)
-		fmt.Fprintln(stdout, "(The process's peak memory below includes the seeding; run again for the index alone.)")
-	} else {
-		n, err := seededSKUs(ctx, d)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "Using the demo marketplace in %s (seeded with %d SKUs; delete the folder to generate a new one).\n", cfg.DatabaseURL(), n)
-		if n != *products {
-			fmt.Fprintf(stdout, "Note: --products %d was asked for but this database holds the %d-SKU demo.\n", *products, n)
-		}
-	}
 
 	runtime.GC()
 	fmt.Fprintf(stdout, "\nBuilding the search index on %d CPU(s) (%s) …\n", runtime.GOMAXPROCS(0), gcSettings())
@@ -194,6 +155,65 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	printMemory(stdout, "Memory after the run")
 	runtime.KeepAlive(ix) // the figures above include the index
 	return ctx.Err()
+}
+
+// openBenchDemo opens the benchmark's demo database (in a folder named after its size,
+// unless --data says otherwise), seeding it on the first run.
+func openBenchDemo(ctx context.Context, fs *flag.FlagSet, cfg *config.Config, products int, seed int64, stdout io.Writer) (*db.DB, error) {
+	if products < 100 || products > 5_000_000 {
+		return nil, fmt.Errorf("--products %d: must be between 100 and 5,000,000", products)
+	}
+	if !flagSet(fs, "data") {
+		name := fmt.Sprintf("zhuchao-bench-%d", products)
+		if seed != 1 {
+			name += fmt.Sprintf("-seed%d", seed)
+		}
+		cfg.DataDir = filepath.Join(os.TempDir(), name)
+	}
+	setupLogging(cfg.LogLevel, cfg.LogFormat, os.Stderr)
+	if cfg.Database == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	d, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := seedBenchDemo(ctx, d, cfg, products, seed, stdout); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func seedBenchDemo(ctx context.Context, d *db.DB, cfg *config.Config, products int, seed int64, stdout io.Writer) error {
+	seeded, err := demo.Seeded(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !seeded {
+		fmt.Fprintf(stdout, "Generating a demo marketplace of %d SKUs (seed %d) into %s …\n", products, seed, cfg.DatabaseURL())
+		start := time.Now()
+		res, err := demo.Seed(ctx, app.New(d, time.Now), demo.Options{SKUs: products, Seed: seed})
+		if err != nil {
+			return err
+		}
+		c := res.Catalog
+		fmt.Fprintf(stdout, "Seeded in %s: %d categories, %d brands, %d products, %d SKUs.\n",
+			time.Since(start).Round(time.Millisecond), c.Categories, c.Brands, c.Products, c.SKUs)
+		fmt.Fprintln(stdout, "(The process's peak memory below includes the seeding; run again for the index alone.)")
+	} else {
+		n, err := seededSKUs(ctx, d)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Using the demo marketplace in %s (seeded with %d SKUs; delete the folder to generate a new one).\n", cfg.DatabaseURL(), n)
+		if n != products {
+			fmt.Fprintf(stdout, "Note: --products %d was asked for but this database holds the %d-SKU demo.\n", products, n)
+		}
+	}
+	return nil
 }
 
 // flagSet reports whether a flag was given on the command line or in the environment.

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -26,7 +27,12 @@ type Index struct {
 	seg *Segmenter
 	mu  sync.RWMutex
 	cur *snapshot
+	gen atomic.Uint64 // bumped by every build and update
 }
+
+// Generation changes whenever the index does, so callers may cache what they derive
+// from a search until it moves.
+func (ix *Index) Generation() uint64 { return ix.gen.Load() }
 
 // NewIndex returns an empty index; Build or Service.Start fills it.
 func NewIndex(seg *Segmenter) *Index {
@@ -43,6 +49,7 @@ func (ix *Index) Build(ctx context.Context, src Source) error {
 	}
 	ix.mu.Lock()
 	ix.cur = s
+	ix.gen.Add(1)
 	ix.mu.Unlock()
 	return nil
 }

@@ -253,6 +253,7 @@ func (s *Service) apply(ctx context.Context, products, suppliers map[string]bool
 	ix := s.Index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.gen.Add(1)
 	snap := ix.cur
 	before := len(snap.docs)
 	for _, c := range sc {

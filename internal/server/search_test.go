@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -126,6 +127,53 @@ func TestHotTermsReachTheProductEditor(t *testing.T) {
 		// Only terms related to the product's name are offered.
 		if strings.Contains(res.Body, "液压油") {
 			t.Error("unrelated hot term offered")
+		}
+	})
+}
+
+func TestPageCache(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		ctx := context.Background()
+		anon := e.NewClient()
+		path := "/search?q=" + url.QueryEscape("外六角螺栓")
+		mark := regexp.MustCompile(`s=([0-9a-f]{16})-1"`)
+		ids := map[string]bool{}
+		for range 3 {
+			res := anon.Get(path)
+			m := mark.FindStringSubmatch(res.Body)
+			if res.StatusCode != 200 || m == nil || !strings.Contains(res.Body, "supplierX 外六角螺栓 M8") {
+				t.Fatalf("search page: %d", res.StatusCode)
+			}
+			ids[m[1]] = true
+		}
+		// A kept page is still one search logged per view, each with its own click mark.
+		if len(ids) != 3 {
+			t.Errorf("click marks repeat across views: %v", ids)
+		}
+		e.App.Search.FlushLogs(ctx)
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM search_log WHERE q = ?`, "外六角螺栓").Scan(&n); err != nil || n != 3 {
+			t.Errorf("logged %d views, want 3 (%v)", n, err)
+		}
+		// A change to the index shows at once, not after the page's lifetime.
+		if _, err := d.Exec(ctx, `UPDATE products SET title = '外六角螺栓 M8 达克罗涂层' WHERE id = ?`, e.Products["supplierX"]); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Store.Emit(ctx, "product", e.Products["supplierX"]); err != nil {
+			t.Fatal(err)
+		}
+		e.Reindex()
+		if res := anon.Get(path); !strings.Contains(res.Body, "达克罗涂层") {
+			t.Error("kept page outlived an index change")
+		}
+		// Signed-in visitors get their own page: their header names them.
+		res := e.Login("buyera").Get(path)
+		if res.StatusCode != 200 || !strings.Contains(res.Body, "/logout") {
+			t.Errorf("signed-in search page: %d, no sign-out", res.StatusCode)
+		}
+		if res := anon.Get(path); strings.Contains(res.Body, "/logout") {
+			t.Error("a signed-in page was kept for anonymous visitors")
 		}
 	})
 }

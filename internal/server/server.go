@@ -4,6 +4,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/VictoriaMetrics/metrics"
 	"github.com/alexedwards/scs/v2"
+	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/zhuchao/zhuchao/internal/api"
 	"github.com/zhuchao/zhuchao/internal/audit"
@@ -83,6 +85,7 @@ func (s *Server) Build() http.Handler {
 	h = cop.Handler(h)
 	h = s.language(h)
 	h = securityHeaders(h, s.Config.SecureCookies())
+	h = compress(h)
 	h = s.observe(h)
 	s.handler = h
 	return h
@@ -219,7 +222,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		ip := httpx.ClientIP(r, s.Config.TrustProxy)
-		ctx := httpx.WithRequestID(r.Context(), id)
+		ctx := httpx.WithRequestID(httpx.WithTiming(r.Context()), id)
 		ctx = audit.WithMeta(ctx, audit.Meta{IP: ip, UserAgent: r.UserAgent(), RequestID: id})
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -318,4 +321,14 @@ func (s *Server) sweep(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// compress gzips (or zstd-compresses, for browsers that ask) text responses over 1 KiB:
+// pages, CSS, JS, JSON and XML.
+func compress(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.DefaultCompression))
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return wrap(next)
 }

@@ -178,14 +178,7 @@ var funcs = template.FuncMap{
 		return "¥" + groupDigits(fen/100) + fmt.Sprintf(".%02d", abs(fen%100))
 	},
 	// price formats a unit price in 0.0001 yuan, keeping at least two decimals.
-	"price": func(p int64) string {
-		s := fmt.Sprintf("%d.%04d", p/10000, abs(p%10000))
-		s = strings.TrimRight(s, "0")
-		if i := strings.IndexByte(s, '.'); len(s)-i < 3 {
-			s += strings.Repeat("0", 3-(len(s)-i))
-		}
-		return "¥" + s
-	},
+	"price": priceText,
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return "—"
@@ -206,6 +199,16 @@ var funcs = template.FuncMap{
 	"int64":   func(n int) int64 { return int64(n) },
 	"inc":     func(n int) int { return n + 1 },
 	"join":    strings.Join,
+}
+
+// priceText formats a unit price in 0.0001 yuan, keeping at least two decimals.
+func priceText(p int64) string {
+	s := fmt.Sprintf("%d.%04d", p/10000, abs(p%10000))
+	s = strings.TrimRight(s, "0")
+	if i := strings.IndexByte(s, '.'); len(s)-i < 3 {
+		s += strings.Repeat("0", 3-(len(s)-i))
+	}
+	return "¥" + s
 }
 
 var shanghai = func() *time.Location {
@@ -293,11 +296,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Language", string(pg.Lang))
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	if slot := slotFrom(r.Context()); slot != nil && status == http.StatusOK {
+		slot.body, slot.lang = buf.Bytes(), pg.Lang
+	}
+	writeHTML(w, r, status, pg.Lang, buf.Bytes())
 }
 
 func (h *Handler) fillPage(r *http.Request, pg *Page) {

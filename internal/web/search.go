@@ -93,14 +93,19 @@ func (h *Handler) runSearch(r *http.Request, req search.Request) searchView {
 	req.Lang = string(lang)
 	req.Size = pageSize
 	res := h.Search.Index.Search(req)
+	httpx.AddSearchTime(r.Context(), res.Took)
 	v := searchView{Res: res, Req: req, LogID: search.NewLogID()}
 	if req.Q != "" || req.Category != "" {
 		filters := req.Query()
 		filters.Del("q")
 		filters.Del("cat")
 		filters.Del("sort")
-		h.Search.Record(search.LogEntry{ID: v.LogID, At: time.Now(), Q: req.Q, Norm: search.Normalize(req.Q), Category: req.Category,
-			Filters: filters.Encode(), Sort: req.Sort, Page: req.Page, Total: res.Total, Took: res.Took, Source: "web"})
+		le := search.LogEntry{ID: v.LogID, At: time.Now(), Q: req.Q, Norm: search.Normalize(req.Q), Category: req.Category,
+			Filters: filters.Encode(), Sort: req.Sort, Page: req.Page, Total: res.Total, Took: res.Took, Source: "web"}
+		h.Search.Record(le)
+		if slot := slotFrom(r.Context()); slot != nil {
+			slot.log = &le
+		}
 	}
 	return v
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
@@ -74,6 +75,8 @@ type Handler struct {
 	tmpl     *Templates
 	assets   *Assets
 
+	pages *lru.Cache[string, *cachedPage]
+
 	catMu   sync.Mutex
 	catAt   time.Time
 	catList []catalog.Category
@@ -89,7 +92,7 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Deps: d, sessions: d.Sessions, site: d.Site, tmpl: t, assets: a}, nil
+	return &Handler{Deps: d, sessions: d.Sessions, site: d.Site, tmpl: t, assets: a, pages: newPageCache()}, nil
 }
 
 // AssetURL returns an asset's hashed URL (for other edges that link to assets).
@@ -117,10 +120,10 @@ func (h *Handler) route(mux *http.ServeMux, pattern string, pol httpx.Policy, fn
 // Register adds every page route to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /assets/{name}", h.assets)
-	h.route(mux, "GET /{$}", httpx.Anyone, h.home)
-	h.route(mux, "GET /c/{code}", httpx.Anyone, h.category)
+	h.route(mux, "GET /{$}", httpx.Anyone, h.cached(h.home))
+	h.route(mux, "GET /c/{code}", httpx.Anyone, h.cached(h.category))
 	h.route(mux, "GET /p/{id}", httpx.Anyone, h.product)
-	h.route(mux, "GET /search", httpx.Anyone, h.search)
+	h.route(mux, "GET /search", httpx.Anyone, h.cached(h.search))
 	h.route(mux, "GET /search/suggest", httpx.Anyone, h.suggest)
 	h.route(mux, "GET /login", httpx.Anyone, h.loginForm)
 	h.route(mux, "POST /login", httpx.Anyone, h.login)
