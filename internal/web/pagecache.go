@@ -111,7 +111,12 @@ func (h *Handler) pageCacheKey(r *http.Request) (string, bool) {
 // writeHTML sends a rendered page.
 func writeHTML(w http.ResponseWriter, r *http.Request, status int, lang i18n.Lang, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	if httpx.PrincipalFrom(r.Context()) == nil {
+		// Anonymous pages may be kept for the back button (bfcache), never by proxies as is.
+		w.Header().Set("Cache-Control", "no-cache, no-transform")
+	} else {
+		w.Header().Set("Cache-Control", "private, no-store, no-transform")
+	}
 	w.Header().Set("Content-Language", string(lang))
 	if st := httpx.ServerTiming(r.Context()); st != "" {
 		w.Header().Set("Server-Timing", st)

@@ -25,13 +25,9 @@ func (v *searchView) FacetsHTML(p *Page) template.HTML {
 			b.WriteString(`)</small>`)
 		}
 		b.WriteString("</h2>\n<ul>")
-		for i, l := range f.Links {
-			if i >= 12 {
-				b.WriteString(`<li class="more">`)
-			} else {
-				b.WriteString(`<li>`)
-			}
-			facetAnchor(&b, l, true)
+		for _, l := range f.Links[:min(12, len(f.Links))] {
+			b.WriteString(`<li>`)
+			facetAnchor(&b, l)
 			b.WriteString(`</li>`)
 		}
 		b.WriteString("</ul>\n")
@@ -41,7 +37,7 @@ func (v *searchView) FacetsHTML(p *Page) template.HTML {
 			b.WriteString(`</summary><ul>`)
 			for _, l := range f.Links[min(12, len(f.Links)):] {
 				b.WriteString(`<li>`)
-				facetAnchor(&b, l, false)
+				facetAnchor(&b, l)
 				b.WriteString(`</li>`)
 			}
 			b.WriteString(`</ul></details>`)
@@ -51,21 +47,23 @@ func (v *searchView) FacetsHTML(p *Page) template.HTML {
 	return template.HTML(b.String())
 }
 
-func facetAnchor(b *strings.Builder, l facetLink, current bool) {
+// facetAnchor writes one choice; the count sits inside the link, so the link is the
+// whole line rather than colour-only text within it.
+func facetAnchor(b *strings.Builder, l facetLink) {
 	b.WriteString(`<a href="`)
 	b.WriteString(html.EscapeString(safeHref(l.Href)))
 	b.WriteString(`"`)
 	if l.Selected {
-		b.WriteString(` class="on"`)
-		if current {
-			b.WriteString(` aria-current="true"`)
-		}
+		b.WriteString(` class="on" aria-current="true"`)
 	}
-	b.WriteString(` rel="nofollow">`)
+	if strings.IndexByte(l.Href, '?') >= 0 {
+		b.WriteString(` rel="nofollow"`) // filtered lists are not pages to index; subcategories are
+	}
+	b.WriteByte('>')
 	b.WriteString(html.EscapeString(l.Label))
-	b.WriteString(`</a> <small>`)
+	b.WriteString(` <small>`)
 	b.WriteString(groupDigits(int64(l.Count)))
-	b.WriteString(`</small>`)
+	b.WriteString(`</small></a>`)
 }
 
 // RowsHTML renders the result rows.
