@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/seo"
 )
 
 //go:embed templates
@@ -48,7 +49,10 @@ type Page struct {
 	Flash      string
 	Form       *Form
 	Data       any
-	assets     *Assets
+	// SEO is what the head tells search engines (seo.go); nil takes the defaults.
+	SEO    *seo.Meta
+	base   string // the site's absolute origin, for canonical links
+	assets *Assets
 }
 
 // T translates a message key into the page's language.
@@ -294,7 +298,8 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	// no-transform keeps Baidu's mobile transcoding (and carriers' proxies) off our pages.
+	w.Header().Set("Cache-Control", "no-store, no-transform")
 	w.Header().Set("Content-Language", string(pg.Lang))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
@@ -306,6 +311,7 @@ func (h *Handler) fillPage(r *http.Request, pg *Page) {
 	pg.Site = h.site
 	pg.assets = h.assets
 	pg.Path = r.URL.Path
+	pg.base = h.baseURL(r)
 	if pg.Categories == nil {
 		pg.Categories = h.categories(r.Context())
 	}
