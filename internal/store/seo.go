@@ -30,7 +30,7 @@ func (s *Store) SitemapSources() []seo.Source {
 // pages groups rows numbered in a stable order into files of per and returns each
 // file's latest modification: the query yields (row number from 0, modified millis).
 func (s *Store) pages(ctx context.Context, what, numbered string, per int) ([]time.Time, error) {
-	rows, err := s.DB.Query(ctx, `SELECT rn / CAST(? AS BIGINT) AS page, MAX(modified) FROM (`+numbered+`) t GROUP BY rn / CAST(? AS BIGINT) ORDER BY page`, per, per)
+	rows, err := s.DB.Query(ctx, `SELECT page, MAX(modified) FROM (SELECT rn / CAST(? AS BIGINT) AS page, modified FROM (`+numbered+`) t) u GROUP BY page ORDER BY page`, per)
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap %s: %w", what, err)
 	}
@@ -187,8 +187,8 @@ func (s *Store) PushState(ctx context.Context, now time.Time) (seo.PushState, er
 	q := `SELECT cursor_seq, quota_day, remain, blocked_until FROM seo_push_state WHERE id = 1`
 	err := s.DB.QueryRow(ctx, q).Scan(&st.Cursor, &st.QuotaDay, &st.Remain, &blocked)
 	if errors.Is(err, sql.ErrNoRows) {
-		last, err := s.OutboxLast(ctx)
-		if err != nil {
+		var last int64
+		if last, err = s.OutboxLast(ctx); err != nil {
 			return st, err
 		}
 		if _, err := s.DB.Exec(ctx, `INSERT INTO seo_push_state (id, cursor_seq, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`, last, db.Millis(now)); err != nil {
