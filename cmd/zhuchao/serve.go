@@ -42,7 +42,7 @@ func openDB(ctx context.Context, cfg *config.Config) (*db.DB, error) {
 // newServer wires the services and the edges.
 func newServer(cfg config.Config, d *db.DB) (*app.App, *server.Server, error) {
 	a := app.New(d, time.Now)
-	s, err := a.Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL,
+	s, err := a.Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL, BaiduVerification: cfg.BaiduVerification,
 		BankAccountName: cfg.BankAccountName, BankName: cfg.BankName, BankAccount: cfg.BankAccount, BankCNAPS: cfg.BankCNAPS}, version)
 	return a, s, err
 }

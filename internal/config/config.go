@@ -40,6 +40,8 @@ type Config struct {
 	BaiduPushToken    string
 	BaiduPushSite     string // the site as verified at 百度搜索资源平台; default PublicURL
 	BaiduPushEndpoint string // default http://data.zz.baidu.com/urls (tests point it elsewhere)
+	// BaiduVerification is the code 百度搜索资源平台 gives to prove the site is ours.
+	BaiduVerification string
 }
 
 // Default returns the defaults.
@@ -81,6 +83,7 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "grace period for requests at shutdown")
 	fs.StringVar(&c.BaiduPushToken, "baidu-push-token", c.BaiduPushToken, "token for Baidu link submission (普通收录); empty turns the push off")
 	fs.StringVar(&c.BaiduPushSite, "baidu-push-site", c.BaiduPushSite, "site as verified at Baidu (default: --public-url)")
+	fs.StringVar(&c.BaiduVerification, "baidu-site-verification", c.BaiduVerification, "the baidu-site-verification code for the home page's meta tag")
 	fs.StringVar(&c.BaiduPushEndpoint, "baidu-push-endpoint", c.BaiduPushEndpoint, "Baidu link submission endpoint (default http://data.zz.baidu.com/urls)")
 }
 

@@ -132,6 +132,11 @@ func TestSEOProductPage(t *testing.T) {
 			t.Error("default SKU not chosen")
 		}
 
+		// A search for a variant links to it.
+		if res = c.Get("/search?q=" + url.QueryEscape("达克罗 M10")); !strings.Contains(res.Body, `/p/`+id+`?sku=`+skus[1]) {
+			t.Error("the search result does not link to the matching SKU")
+		}
+
 		// ?sku= preselects the variant: its tiers, MOQ and stock; the canonical stays.
 		res = c.Get("/p/" + id + "?sku=" + skus[1] + "&s=0123456789abcdef-1")
 		if res.StatusCode != 200 || !strings.Contains(res.Body, `<span class="mono">DK-M10on_sale</span>`) || !strings.Contains(res.Body, "¥0.1111") {

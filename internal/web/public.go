@@ -161,10 +161,12 @@ func selector(d *catalog.Detail, chosen *catalog.SKU, names map[string]string, t
 		}
 	}
 	var out []specGroup
+	var shown []string
 	for _, code := range codes {
-		if !seen[code] {
+		if !seen[code] || derived(d.SKUs, shown, code) {
 			continue
 		}
+		shown = append(shown, code)
 		g := specGroup{Name: names[code]}
 		if g.Name == "" {
 			g.Name = code
@@ -221,6 +223,28 @@ func selector(d *catalog.Detail, chosen *catalog.SKU, names map[string]string, t
 		out = append(out, g)
 	}
 	return out
+}
+
+// derived reports whether every SKU's value of code follows from its value of one of
+// the attributes already shown (a thread size brings its pitch and width across flats):
+// such an attribute is shown with the chosen SKU, not offered as a choice of its own.
+func derived(skus []catalog.SKU, shown []string, code string) bool {
+	for _, a := range shown {
+		fn := map[string]string{}
+		ok := true
+		for i := range skus {
+			av, bv := specValue(&skus[i], a), specValue(&skus[i], code)
+			if prev, seen := fn[av]; seen && prev != bv {
+				ok = false
+				break
+			}
+			fn[av] = bv
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 func priceBreaks(k *catalog.SKU) []priceBreak {

@@ -33,6 +33,8 @@ type Site struct {
 	ICP                                               string
 	PSB                                               string
 	PublicURL                                         string
+	// BaiduVerification is the 百度搜索资源平台 site-verification code for the home page.
+	BaiduVerification string
 }
 
 // Page is the data every template receives: the page's own data sits in Data.
