@@ -42,7 +42,7 @@ func openDB(ctx context.Context, cfg *config.Config) (*db.DB, error) {
 // newServer wires the services and the edges.
 func newServer(cfg config.Config, d *db.DB) (*app.App, *server.Server, error) {
 	a := app.New(d, time.Now)
-	s, err := a.Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL,
+	s, err := a.Server(cfg, web.Site{Name: cfg.SiteName, ICP: cfg.ICP, PSB: cfg.PSB, PublicURL: cfg.PublicURL, BaiduVerification: cfg.BaiduVerification,
 		BankAccountName: cfg.BankAccountName, BankName: cfg.BankName, BankAccount: cfg.BankAccount, BankCNAPS: cfg.BankCNAPS}, version)
 	return a, s, err
 }
@@ -79,7 +79,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 	if err := a.Search.Start(ctx); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	startJobs(ctx, d, s)
+	startJobs(ctx, d, s, func(r *jobs.Runner) { a.RegisterSEOPush(ctx, r, cfg) })
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -167,9 +167,12 @@ func runMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 
 // startJobs runs timed work from the job table on this node: every node runs a runner,
 // and a job runs once across them.
-func startJobs(ctx context.Context, d *db.DB, s *server.Server) {
+func startJobs(ctx context.Context, d *db.DB, s *server.Server, more ...func(*jobs.Runner)) {
 	st := store.New(d)
 	r := jobs.NewRunner(st, jobs.NodeID(), time.Now)
+	for _, f := range more {
+		f(r)
+	}
 	const sweep = "credentials.sweep"
 	r.Register(sweep, func(ctx context.Context, j jobs.Job) error {
 		res, err := s.Web.Supplier.SweepCredentials(ctx, time.Now())

@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/search"
+	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/store"
@@ -93,6 +94,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
 		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
+		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 	})
 	if err != nil {
 		return nil, err

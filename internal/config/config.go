@@ -36,6 +36,12 @@ type Config struct {
 	BankAccount     string // 账号
 	BankCNAPS       string // 12-digit 联行号
 	ShutdownTimeout time.Duration
+	// Baidu link submission (普通收录): off without a token.
+	BaiduPushToken    string
+	BaiduPushSite     string // the site as verified at 百度搜索资源平台; default PublicURL
+	BaiduPushEndpoint string // default http://data.zz.baidu.com/urls (tests point it elsewhere)
+	// BaiduVerification is the code 百度搜索资源平台 gives to prove the site is ours.
+	BaiduVerification string
 }
 
 // Default returns the defaults.
@@ -75,6 +81,10 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.StringVar(&c.BankAccount, "bank-account", c.BankAccount, "receiving account number (账号)")
 	fs.StringVar(&c.BankCNAPS, "bank-cnaps", c.BankCNAPS, "the branch's 12-digit CNAPS code (联行号)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "grace period for requests at shutdown")
+	fs.StringVar(&c.BaiduPushToken, "baidu-push-token", c.BaiduPushToken, "token for Baidu link submission (普通收录); empty turns the push off")
+	fs.StringVar(&c.BaiduPushSite, "baidu-push-site", c.BaiduPushSite, "site as verified at Baidu (default: --public-url)")
+	fs.StringVar(&c.BaiduVerification, "baidu-site-verification", c.BaiduVerification, "the baidu-site-verification code for the home page's meta tag")
+	fs.StringVar(&c.BaiduPushEndpoint, "baidu-push-endpoint", c.BaiduPushEndpoint, "Baidu link submission endpoint (default http://data.zz.baidu.com/urls)")
 }
 
 // EnvName is the environment variable for a flag.
@@ -153,6 +163,14 @@ func (c *Config) Validate() error {
 	}
 	if c.BankAccount != "" && !accountRe.MatchString(strings.ReplaceAll(c.BankAccount, " ", "")) {
 		bad("bank-account", "%q must be 8 to 32 digits", c.BankAccount)
+	}
+	if c.BaiduPushToken != "" && c.PublicURL == "" {
+		bad("baidu-push-token", "needs --public-url: pushed URLs are absolute")
+	}
+	if c.BaiduPushEndpoint != "" {
+		if u, err := url.Parse(c.BaiduPushEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("baidu-push-endpoint", "%q must be an absolute http:// or https:// URL", c.BaiduPushEndpoint)
+		}
 	}
 	if len(c.SiteName) > 100 {
 		bad("site-name", "longer than 100 bytes")

@@ -67,10 +67,7 @@ func (s *Server) Build() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		metrics.WritePrometheus(w, true)
 	})
-	mux.HandleFunc("GET /robots.txt", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprint(w, "User-agent: *\nDisallow: /buyer/\nDisallow: /seller/\nDisallow: /admin/\nDisallow: /account\nDisallow: /api/\n")
-	})
+	// robots.txt and the sitemaps are the web edge's (internal/web/seo.go).
 	s.API.Register(mux)
 	s.Web.Register(mux)
 	s.mux = mux

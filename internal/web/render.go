@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/seo"
 )
 
 //go:embed templates
@@ -32,6 +33,8 @@ type Site struct {
 	ICP                                               string
 	PSB                                               string
 	PublicURL                                         string
+	// BaiduVerification is the 百度搜索资源平台 site-verification code for the home page.
+	BaiduVerification string
 }
 
 // Page is the data every template receives: the page's own data sits in Data.
@@ -48,7 +51,10 @@ type Page struct {
 	Flash      string
 	Form       *Form
 	Data       any
-	assets     *Assets
+	// SEO is what the head tells search engines (seo.go); nil takes the defaults.
+	SEO    *seo.Meta
+	base   string // the site's absolute origin, for canonical links
+	assets *Assets
 }
 
 // T translates a message key into the page's language.
@@ -308,6 +314,7 @@ func (h *Handler) fillPage(r *http.Request, pg *Page) {
 	pg.Site = h.site
 	pg.assets = h.assets
 	pg.Path = r.URL.Path
+	pg.base = h.baseURL(r)
 	if pg.Categories == nil {
 		pg.Categories = h.categories(r.Context())
 	}

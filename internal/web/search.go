@@ -233,6 +233,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Hot = h.Search.HotTerms()
 	v.decorate(pg, "/search", false)
+	pg.SEO = listMeta(pg, &v, nil, nil, r.URL.Query())
 	h.render(w, r, http.StatusOK, "search", pg)
 	return nil
 }
@@ -264,6 +265,7 @@ func (h *Handler) category(w http.ResponseWriter, r *http.Request) error {
 	h.fillPage(r, pg)
 	pg.Title = pg.CatName(*cat)
 	v.decorate(pg, "/c/"+cat.Code, true)
+	pg.SEO = listMeta(pg, &v, cat, v.Trail, r.URL.Query())
 	h.render(w, r, http.StatusOK, "search", pg)
 	return nil
 }

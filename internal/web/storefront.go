@@ -119,7 +119,10 @@ func (h *Handler) storePage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	h.render(w, r, http.StatusOK, "store", &Page{Title: st.Name, Data: v})
+	pg := &Page{Title: st.Name, Data: v}
+	h.fillPage(r, pg)
+	pg.SEO = storeMeta(pg, &v)
+	h.render(w, r, http.StatusOK, "store", pg)
 	return nil
 }
 

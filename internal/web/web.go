@@ -24,6 +24,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/search"
+	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -65,6 +66,8 @@ type Deps struct {
 	Search *search.Service
 	// SearchStats summarises the search log for ops.
 	SearchStats SearchStats
+	// Sitemaps lists the public pages for /sitemap.xml.
+	Sitemaps *seo.Sitemaps
 }
 
 // Handler serves the pages.
@@ -164,6 +167,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerStanding(mux)
 	h.registerBulk(mux)
 	h.registerFreight(mux)
+	h.registerSEO(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,169 @@
+package seo
+
+import (
+	"bufio"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zhuchao/zhuchao/internal/errs"
+)
+
+// MaxPerFile is the sitemap protocol's limit of URLs in one file (and 50 MB, which
+// 50,000 of our URLs stay far below).
+const MaxPerFile = 50000
+
+// Entry is one page in a sitemap.
+type Entry struct {
+	Path    string // "/p/…", absolute against the public URL when written
+	LastMod time.Time
+}
+
+// Source lists one kind of page (products, stores, categories, channel pages). A new
+// kind of page joins the sitemaps by adding a Source.
+type Source interface {
+	// Name names the child sitemaps: /sitemaps/{name}-{n}.xml. Lowercase letters only.
+	Name() string
+	// Pages returns, for files of per entries each, every file's latest modification
+	// (so len is the number of files; none when there is nothing to list).
+	Pages(ctx context.Context, per int) ([]time.Time, error)
+	// Entries calls fn for the entries of file page (0-based), in a stable order.
+	Entries(ctx context.Context, page, per int, fn func(Entry) error) error
+}
+
+// Sitemaps writes the sitemap index and its child files, streaming: no file is built
+// in memory, so a million products cost a buffered writer, not a huge string.
+type Sitemaps struct {
+	Sources []Source
+	// PerFile is the number of entries a child file holds (MaxPerFile when 0 or more).
+	PerFile int
+}
+
+func (s *Sitemaps) per() int {
+	if s.PerFile <= 0 || s.PerFile > MaxPerFile {
+		return MaxPerFile
+	}
+	return s.PerFile
+}
+
+const (
+	xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+	ns        = `http://www.sitemaps.org/schemas/sitemap/0.9`
+)
+
+// WriteIndex writes the sitemap index: one <sitemap> per child file, with its lastmod.
+func (s *Sitemaps) WriteIndex(ctx context.Context, w io.Writer, base string) error {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.WriteString(xmlHeader + `<sitemapindex xmlns="` + ns + `">` + "\n")
+	for _, src := range s.Sources {
+		mods, err := src.Pages(ctx, s.per())
+		if err != nil {
+			return fmt.Errorf("seo: sitemap %s: %w", src.Name(), err)
+		}
+		for i, m := range mods {
+			bw.WriteString("<sitemap><loc>")
+			xml.EscapeText(bw, []byte(Abs(base, "/sitemaps/"+src.Name()+"-"+strconv.Itoa(i+1)+".xml")))
+			bw.WriteString("</loc>")
+			writeLastMod(bw, m)
+			bw.WriteString("</sitemap>\n")
+		}
+	}
+	bw.WriteString("</sitemapindex>\n")
+	return bw.Flush()
+}
+
+// Child finds the source and 0-based page a child file name ("products-3.xml") names;
+// anything else is NotFound.
+func (s *Sitemaps) Child(ctx context.Context, file string) (Source, int, error) {
+	notFound := errs.E(errs.NotFound, "err.page_not_found")
+	stem, ok := strings.CutSuffix(file, ".xml")
+	if !ok {
+		return nil, 0, notFound
+	}
+	i := strings.LastIndexByte(stem, '-')
+	if i < 0 {
+		return nil, 0, notFound
+	}
+	n, err := strconv.Atoi(stem[i+1:])
+	if err != nil || n < 1 || n > 1_000_000 || stem[i+1:] != strconv.Itoa(n) {
+		return nil, 0, notFound
+	}
+	for _, src := range s.Sources {
+		if src.Name() == stem[:i] {
+			mods, err := src.Pages(ctx, s.per())
+			if err != nil {
+				return nil, 0, err
+			}
+			if n > len(mods) {
+				return nil, 0, notFound
+			}
+			return src, n - 1, nil
+		}
+	}
+	return nil, 0, notFound
+}
+
+// WriteChild writes one child sitemap (a <urlset>) of src.
+func (s *Sitemaps) WriteChild(ctx context.Context, w io.Writer, base string, src Source, page int) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(xmlHeader + `<urlset xmlns="` + ns + `">` + "\n")
+	n := 0
+	err := src.Entries(ctx, page, s.per(), func(e Entry) error {
+		if n++; n > s.per() {
+			return fmt.Errorf("seo: sitemap %s-%d: source gave more than %d entries", src.Name(), page+1, s.per())
+		}
+		bw.WriteString("<url><loc>")
+		xml.EscapeText(bw, []byte(Abs(base, e.Path)))
+		bw.WriteString("</loc>")
+		writeLastMod(bw, e.LastMod)
+		_, err := bw.WriteString("</url>\n")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	bw.WriteString("</urlset>\n")
+	return bw.Flush()
+}
+
+func writeLastMod(w *bufio.Writer, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	w.WriteString("<lastmod>")
+	w.WriteString(t.In(shanghai).Format(time.RFC3339))
+	w.WriteString("</lastmod>")
+}
+
+var shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
+}()
+
+// Robots is the robots.txt text for the storefront (see the package comment for the
+// decisions behind each rule), pointing at the sitemap index under base.
+func Robots(base string) string {
+	var b strings.Builder
+	b.WriteString("User-agent: *\n")
+	for _, p := range []string{
+		"/admin/", "/seller/", "/buyer/", "/account", "/home", "/messages", "/api/",
+		"/login", "/register", "/lang", "/logout",
+		"/search", // free-text results and suggestions: unbounded, thin
+		"/p/*?",   // SKU, freight-province and click-tracking variants of /p/{id}
+		"/c/*&",   // category pages with more than one parameter: deep facet combinations
+		"/c/*sort=",
+		"/store/*?", // search inside a store
+	} {
+		b.WriteString("Disallow: " + p + "\n")
+	}
+	b.WriteString("Allow: /\n\n")
+	b.WriteString("Sitemap: " + Abs(base, "/sitemap.xml") + "\n")
+	return b.String()
+}

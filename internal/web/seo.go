@@ -1,0 +1,276 @@
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/httpx"
+	"github.com/zhuchao/zhuchao/internal/money"
+	"github.com/zhuchao/zhuchao/internal/search"
+	"github.com/zhuchao/zhuchao/internal/seo"
+)
+
+func (h *Handler) registerSEO(mux *http.ServeMux) {
+	h.route(mux, "GET /robots.txt", httpx.Anyone, h.robots)
+	h.route(mux, "GET /sitemap.xml", httpx.Anyone, h.sitemapIndex)
+	h.route(mux, "GET /sitemaps/{file}", httpx.Anyone, h.sitemapChild)
+}
+
+// baseURL is the site's absolute origin: --public-url, else the request's own host.
+func (h *Handler) baseURL(r *http.Request) string {
+	if h.site.PublicURL != "" {
+		return strings.TrimRight(h.site.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (h *Handler) robots(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600, no-transform")
+	_, err := w.Write([]byte(seo.Robots(h.baseURL(r))))
+	return err
+}
+
+func xmlHeaders(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600, no-transform")
+}
+
+func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
+	xmlHeaders(w)
+	if err := h.Sitemaps.WriteIndex(r.Context(), w, h.baseURL(r)); err != nil {
+		// Part of the answer may be out: log, and let the crawler see a broken file.
+		slog.ErrorContext(r.Context(), "sitemap index", "err", err)
+	}
+	return nil
+}
+
+func (h *Handler) sitemapChild(w http.ResponseWriter, r *http.Request) error {
+	src, page, err := h.Sitemaps.Child(r.Context(), r.PathValue("file"))
+	if err != nil {
+		return err
+	}
+	xmlHeaders(w)
+	if err := h.Sitemaps.WriteChild(r.Context(), w, h.baseURL(r), src, page); err != nil {
+		slog.ErrorContext(r.Context(), "sitemap", "file", r.PathValue("file"), "err", err)
+	}
+	return nil
+}
+
+// HeadTitle is the <title>: the page title (the SEO title when the handler chose one)
+// clipped to Baidu's display length, with the site name.
+func (p *Page) HeadTitle() string {
+	if p.SEO != nil && p.SEO.Title != "" {
+		return seo.FullTitle(p.SEO.Title, p.Site.Name)
+	}
+	return seo.FullTitle(p.Title, p.Site.Name)
+}
+
+// Meta is what the page's head tells search engines: the handler's choice, else the
+// defaults (the home page canonical with the site's JSON-LD; signed-in areas private).
+func (p *Page) Meta() *seo.Meta {
+	if p.SEO != nil {
+		return p.SEO
+	}
+	switch {
+	case p.Area != "":
+		return &seo.Meta{Robots: seo.Private}
+	case p.Path == "/":
+		return &seo.Meta{Canonical: p.base + "/", Description: p.T("seo.home_desc", p.Site.Name), JSONLD: seo.Site(p.Site.Name, p.base)}
+	}
+	return &seo.Meta{}
+}
+
+// JSONLD is the page's JSON-LD, safe inside <script type="application/ld+json">:
+// html/template inserts a template.JS value as is, and seo.Marshal escapes <, > and &.
+func (p *Page) JSONLD() template.JS {
+	m := p.Meta()
+	if len(m.JSONLD) == 0 {
+		return ""
+	}
+	s, err := seo.Marshal(m.JSONLD)
+	if err != nil {
+		slog.Error("json-ld", "err", err)
+		return ""
+	}
+	return template.JS(s)
+}
+
+// catCrumbs returns the crumbs from the site through the categories of trail.
+func (p *Page) catCrumbs(trail []catalog.Category) []seo.Crumb {
+	out := []seo.Crumb{{Name: p.Site.Name, URL: p.base + "/"}}
+	for _, c := range trail {
+		out = append(out, seo.Crumb{Name: p.CatName(c), URL: p.base + "/c/" + url.PathEscape(c.Code)})
+	}
+	return out
+}
+
+// listMeta decides indexing for the search page and category pages (see package seo):
+// a plain category page indexes under its own URL (page n included); one filter or a
+// sort canonicalises to the plain category; deeper filters and free text are noindex.
+func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Category, q url.Values) *seo.Meta {
+	filters := 0
+	for k, xs := range q {
+		switch k {
+		case "page", "sort", "q", "cat":
+		default:
+			filters += len(xs)
+		}
+	}
+	text := strings.TrimSpace(q.Get("q")) != ""
+	m := &seo.Meta{}
+	if cat == nil {
+		// The search page: /search?cat=x alone is the category page.
+		if c := q.Get("cat"); c != "" && !text && filters == 0 && v.Res.Category != nil {
+			m.Canonical = p.base + "/c/" + url.PathEscape(v.Res.Category.Code)
+		} else {
+			m.Robots = seo.NoIndex
+		}
+		return m
+	}
+	canon := p.base + "/c/" + url.PathEscape(cat.Code)
+	switch {
+	case text || filters > 1:
+		m.Robots = seo.NoIndex
+	case filters == 0 && q.Get("sort") == "" && v.Res.Page > 1:
+		m.Canonical = canon + "?page=" + strconv.Itoa(v.Res.Page)
+	default:
+		m.Canonical = canon
+	}
+	name := p.CatName(*cat)
+	var parents []string
+	for _, c := range trail {
+		if c.ID != cat.ID {
+			parents = append(parents, p.CatName(c))
+		}
+	}
+	m.Title = seo.Title(p.T("seo.category_title", name), strings.Join(reverse(parents), " "))
+	var examples []string
+	for _, it := range v.Res.Items {
+		if len(examples) == 3 {
+			break
+		}
+		examples = append(examples, it.Title)
+	}
+	m.Description = seo.Description(p.T("seo.category_desc", name, v.Res.Total, p.Site.Name), strings.Join(examples, "，"))
+	m.JSONLD = []any{seo.Breadcrumbs(p.catCrumbs(append(trail, *cat)))}
+	return m
+}
+
+func reverse(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[len(xs)-1-i] = x
+	}
+	return out
+}
+
+// related finds up to n other products like d: the same leaf category, ranked by the
+// product name's words, topped up from the category's best sellers. Two index lookups.
+func (h *Handler) related(r *http.Request, d *catalog.Detail, n int) []search.Item {
+	if h.Search == nil || h.Search.Index == nil {
+		return nil
+	}
+	lang := string(httpx.LangFrom(r.Context()))
+	seen := map[string]bool{d.Product.ID: true}
+	var out []search.Item
+	add := func(res search.Result) {
+		for _, it := range res.Items {
+			if len(out) < n && !seen[it.ProductID] {
+				seen[it.ProductID] = true
+				out = append(out, it)
+			}
+		}
+	}
+	words := d.Product.Name
+	if words == "" {
+		words = d.Product.Title
+	}
+	add(h.Search.Index.Search(search.Request{Q: words, Category: d.Category.Code, Size: n + 1, Lang: lang}))
+	if len(out) < n {
+		add(h.Search.Index.Search(search.Request{Category: d.Category.Code, Sort: search.SortSales, Size: n + 1 + len(out), Lang: lang}))
+	}
+	return out
+}
+
+// productMeta is the product page's head: the canonical /p/{id} whatever variant was
+// asked for, a title from the structured title with the brand, model and store, a
+// description from the key parameters and purchase terms, and Product + BreadcrumbList.
+func productMeta(p *Page, pd *productData) *seo.Meta {
+	d := pd.D
+	canon := p.base + "/p/" + d.Product.ID
+	m := &seo.Meta{Canonical: canon, Title: seo.Title(d.Brand.Name, d.Product.Title, d.Product.Model, d.SupplierName)}
+	var params []string
+	for _, a := range d.Product.Attrs {
+		if len(params) == 4 {
+			break
+		}
+		if n := pd.Names[a.Code]; n != "" && a.Text != "" {
+			params = append(params, n+" "+a.Text)
+		}
+	}
+	var low int64 = -1
+	for _, k := range d.SKUs {
+		for _, t := range k.Tiers {
+			if low < 0 || t.UnitPrice < low {
+				low = t.UnitPrice
+			}
+		}
+	}
+	terms := ""
+	if pd.SKU != nil && low >= 0 {
+		terms = p.T("seo.product_terms", money.FormatUnitPrice(money.UnitPrice(low)), pd.SKU.MOQ, pd.SKU.Unit, len(d.SKUs))
+	}
+	m.Description = seo.Description(d.Product.Title, strings.Join(params, "，"), terms, p.T("seo.product_supplier", d.SupplierName))
+	var images []string
+	for _, im := range pd.Media.Images() {
+		images = append(images, p.base+"/files/"+im.BlobID+"/view1200")
+	}
+	var crumbNames []string
+	for _, c := range pd.Trail {
+		crumbNames = append(crumbNames, p.CatName(c))
+	}
+	skuID := ""
+	if pd.SKU != nil {
+		skuID = pd.SKU.ID
+	}
+	seller := seo.Obj{"@type": "Organization", "name": d.SupplierName, "url": p.base + "/store/" + d.Product.SupplierID}
+	m.JSONLD = []any{
+		seo.Product(seo.ProductInput{Detail: d, URL: canon, Images: images, Names: pd.Names, Category: strings.Join(crumbNames, " > "), Seller: seller, SKU: skuID}),
+		seo.Breadcrumbs(append(p.catCrumbs(pd.Trail), seo.Crumb{Name: d.Product.Title, URL: canon})),
+	}
+	return m
+}
+
+// storeMeta is a store page's head: the store as an Organization with its licence
+// details; the in-store search is noindex.
+func storeMeta(p *Page, v *storeView) *seo.Meta {
+	st := v.Store
+	canon := p.base + "/store/" + st.OrgID
+	m := &seo.Meta{Canonical: canon, Title: p.T("seo.store_title", st.Name)}
+	if v.Query != "" {
+		m.Robots, m.Canonical = seo.NoIndex, ""
+	}
+	m.Description = seo.Description(st.Intro, st.Capability)
+	if m.Description == "" {
+		m.Description = seo.Description(p.T("seo.store_desc", st.Name, p.Site.Name))
+	}
+	sup := seo.Supplier{Name: st.Name, URL: canon, Phone: st.Phone, Intro: st.Intro}
+	if st.LogoBlob != "" {
+		sup.Logo = p.base + "/files/" + st.LogoBlob + "/thumb240"
+	}
+	if l := v.Licence; l != nil {
+		sup.LegalName, sup.CreditCode, sup.Address = l.CompanyName, l.CreditCode, l.RegAddress
+	}
+	m.JSONLD = []any{seo.Organization(sup)}
+	return m
+}
