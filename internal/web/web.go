@@ -15,6 +15,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
@@ -64,6 +65,9 @@ type Deps struct {
 	Search *search.Service
 	// SearchStats summarises the search log for ops.
 	SearchStats SearchStats
+	// Channels runs channel pages and campaigns; SearchRules the ranking rules and synonyms.
+	Channels    *channel.Service
+	SearchRules *channel.Rules
 }
 
 // Handler serves the pages.
@@ -77,6 +81,8 @@ type Handler struct {
 	catMu   sync.Mutex
 	catAt   time.Time
 	catList []catalog.Category
+
+	homeC homeCache // channel.go
 }
 
 // New parses the templates and indexes the assets.
@@ -161,6 +167,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerStanding(mux)
 	h.registerBulk(mux)
 	h.registerFreight(mux)
+	h.registerChannels(mux)
+	h.registerSearchRules(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
