@@ -353,3 +353,168 @@ func fieldErr(err error, field string) bool {
 	}
 	return false
 }
+
+func TestSearchRulesPage(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		ops := e.Login("ops")
+		// Only ops managers and admins; analysts and other staff get 404.
+		an := addAnalyst(t, e)
+		for _, c := range []*servertest.Client{an, e.Login("kefu"), e.Login("supplierx"), e.Login("buyera")} {
+			if res := c.Get("/admin/search/rules"); res.StatusCode != 404 {
+				t.Errorf("rules page for a non-ops user: %d", res.StatusCode)
+			}
+		}
+		res := ops.Get("/admin/search")
+		if res.StatusCode != 200 || !strings.Contains(res.Body, `href="/admin/search/rules"`) {
+			t.Fatalf("analytics page lacks the link to the rules: %d", res.StatusCode)
+		}
+		res = ops.Get("/admin/search/rules")
+		if res.StatusCode != 200 || !strings.Contains(res.Body, `name="campaign"`) || !strings.Contains(res.Body, "使用默认值") {
+			t.Fatalf("rules page: %d", res.StatusCode)
+		}
+		// Every field is checked and named.
+		form := url.Values{}
+		for _, f := range channel.RuleFields {
+			form.Set(f.Key, fmtFloat(f.Default()))
+		}
+		form.Set("sales", "abc")
+		form.Set("penalty", "40")
+		form.Set("level", "")
+		form.Set("campaign", "NaN")
+		res = ops.PostForm("/admin/search/rules", form)
+		if res.StatusCode != 422 || strings.Count(res.Body, `class="fielderr"`) != 4 || !strings.Contains(res.Body, "须在 -1000 到 0 之间") || !strings.Contains(res.Body, "请填写数字") {
+			t.Fatalf("rules validation: %d %s", res.StatusCode, res.Body)
+		}
+		var before string
+		d.QueryRow(t.Context(), `SELECT COUNT(*) FROM settings WHERE key = 'search.rules'`).Scan(&before)
+		if before != "0" {
+			t.Fatal("invalid rules were stored")
+		}
+		form.Set("sales", "12.5")
+		form.Set("penalty", "-80")
+		form.Set("level", "4")
+		form.Set("campaign", "55")
+		if res := ops.PostForm("/admin/search/rules", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save rules: %d %s", res.StatusCode, res.Body)
+		}
+		r, err := e.App.SearchRules.State(t.Context(), principal(t, e, "ops"))
+		if err != nil || r.Rules.Campaign != 55 || r.Rules.Sales != 12.5 || r.Rules.Penalty != -80 {
+			t.Fatalf("stored rules: %+v %v", r, err)
+		}
+		// Broken JSON in the setting is shown, not silently replaced.
+		if _, err := d.Exec(t.Context(), `UPDATE settings SET value = '{"sales": 10,' WHERE key = 'search.rules'`); err != nil {
+			t.Fatal(err)
+		}
+		res = ops.Get("/admin/search/rules")
+		if res.StatusCode != 200 || !strings.Contains(res.Body, "已保存的排序规则无法使用") {
+			t.Fatalf("broken rules not shown: %d", res.StatusCode)
+		}
+		if _, err := d.Exec(t.Context(), `UPDATE settings SET value = '{"sales": 10, "bogus": 1}' WHERE key = 'search.rules'`); err != nil {
+			t.Fatal(err)
+		}
+		if res := ops.Get("/admin/search/rules"); !strings.Contains(res.Body, "bogus") {
+			t.Error("an unknown field in the rules is not shown")
+		}
+		if res := ops.PostForm("/admin/search/rules/reset", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reset: %d", res.StatusCode)
+		}
+		if r, _ := e.App.SearchRules.State(t.Context(), principal(t, e, "ops")); r.Broken != "" || r.Rules != search.DefaultRules {
+			t.Errorf("after reset: %+v", r)
+		}
+		// Synonyms: one word is refused; a group is added, previewed and deleted.
+		if res := ops.PostForm("/admin/search/synonyms", url.Values{"terms": {"六角"}}); res.StatusCode != 422 || !strings.Contains(res.Body, "至少两个词") {
+			t.Errorf("one-word group: %d", res.StatusCode)
+		}
+		res = ops.PostForm("/admin/search/synonyms", url.Values{"terms": {"六角螺丝、外六角螺栓"}})
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/search/rules?q=") {
+			t.Fatalf("add synonyms: %d %s", res.StatusCode, res.Body)
+		}
+		e.Reindex()
+		res = ops.Get("/admin/search/rules?q=" + url.QueryEscape("六角螺丝"))
+		if res.StatusCode != 200 || !strings.Contains(res.Body, "六角螺丝 = 外六角螺栓") || !strings.Contains(res.Body, "supplierX 外六角螺栓 M8") {
+			t.Fatalf("preview after synonyms: %d %s", res.StatusCode, res.Body)
+		}
+		groups, err := e.Store.SynonymGroups(t.Context())
+		if err != nil || len(groups) != 1 {
+			t.Fatalf("groups: %v %d", err, len(groups))
+		}
+		if res := ops.PostForm("/admin/search/synonyms/"+groups[0].ID+"/delete", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("delete synonyms: %d", res.StatusCode)
+		}
+		if groups, _ := e.Store.SynonymGroups(t.Context()); len(groups) != 0 {
+			t.Error("group not deleted")
+		}
+		if res := ops.Get("/admin/search/rules?q=" + strings.Repeat("长", 200)); res.StatusCode != 422 {
+			t.Errorf("long preview query: %d", res.StatusCode)
+		}
+	})
+}
+
+func principal(t *testing.T, e *servertest.Env, user string) *identity.Principal {
+	t.Helper()
+	p, err := e.Identity.Principal(t.Context(), e.Users[user].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCampaignSlotsOnPages(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		ctx := t.Context()
+		ops := principal(t, e, "ops")
+		now := time.Now()
+		in := func(name, badge string, from, to time.Duration, product string) *channel.Campaign {
+			c, err := e.App.Channels.SaveCampaign(ctx, ops, channel.CampaignInput{Name: name, Kind: channel.FlashSale, Badge: badge,
+				Start: channel.FormatLocal(now.Add(from)), End: channel.FormatLocal(now.Add(to)), Products: product})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		running := in("轴承限时特价", "特价中", -time.Hour, time.Hour, e.Products["supplierY"])
+		ended := in("上周特价", "已过期", -72*time.Hour, -48*time.Hour, e.Products["supplierX"])
+		c, err := e.App.Channels.Create(ctx, ops, channel.Settings{Slug: "deals", Title: "特价频道"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms := []channel.Module{{Kind: channel.Slot, Title: "正在特价", CampaignID: running.ID}, {Kind: channel.Slot, Title: "过期活动", CampaignID: ended.ID}}
+		if c, err = e.App.Channels.SaveDraft(ctx, ops, c.ID, ms, c.Version, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Channels.Publish(ctx, ops, c.ID, c.Version); err != nil {
+			t.Fatal(err)
+		}
+		page := e.NewClient().Get("/ch/deals")
+		if page.StatusCode != 200 || !strings.Contains(page.Body, "特价中") || !strings.Contains(page.Body, "supplierY 外六角螺栓 M8") {
+			t.Fatalf("running campaign slot: %d", page.StatusCode)
+		}
+		if strings.Contains(page.Body, "过期活动") || strings.Contains(page.Body, "已过期") {
+			t.Error("an ended campaign's slot still shows")
+		}
+		home := e.NewClient().Get("/")
+		if !strings.Contains(home.Body, "轴承限时特价") || strings.Contains(home.Body, "上周特价") {
+			t.Error("home page campaigns: want the running one only")
+		}
+		// A stale version is refused, not silently overwritten.
+		if _, err := e.App.Channels.SaveCampaign(ctx, ops, channel.CampaignInput{ID: running.ID, Version: running.Version - 1, Name: "改名", Kind: channel.FlashSale,
+			Badge: "特价", Start: channel.FormatLocal(now), End: channel.FormatLocal(now.Add(time.Hour)), Products: e.Products["supplierY"]}); !errs.Is(err, errs.Conflict) {
+			t.Errorf("stale campaign version: %v", err)
+		}
+		// The console lists both with their state; an analyst may open a campaign.
+		list := e.Login("ops").Get("/admin/channels")
+		if !strings.Contains(list.Body, "进行中") || !strings.Contains(list.Body, "已结束") {
+			t.Error("console campaign states")
+		}
+		if res := addAnalyst(t, e).Get("/admin/campaigns/" + running.ID); res.StatusCode != 200 {
+			t.Errorf("analyst campaign view: %d", res.StatusCode)
+		}
+		// The campaign form validates by field.
+		res := e.Login("ops").PostForm("/admin/campaigns", url.Values{"name": {"新品"}, "kind": {"new"}, "badge": {"新"}, "start": {"明天"}, "end": {""}, "products": {"x"}})
+		if res.StatusCode != 422 || !strings.Contains(res.Body, "时间格式应为") || !strings.Contains(res.Body, "至少 2 个字") || !strings.Contains(res.Body, "不存在或未在售") {
+			t.Errorf("campaign form: %d %s", res.StatusCode, res.Body)
+		}
+	})
+}
