@@ -13,6 +13,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/app"
 
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/demo"
@@ -194,6 +195,8 @@ func startJobs(ctx context.Context, d *db.DB, s *server.Server, more ...func(*jo
 		slog.Info("outbox prune", "deleted", pruned)
 		return r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(24*time.Hour))
 	})
+	// A campaign window opened or closed: every node's search index re-ranks.
+	r.Register(channel.BoundaryJob, func(ctx context.Context, j jobs.Job) error { return s.Web.Channels.Boundary(ctx) })
 	if err := r.Schedule(ctx, sweep, "daily", nil, time.Now().Add(time.Minute)); err != nil {
 		slog.Error("schedule credential sweep", "err", err)
 	}

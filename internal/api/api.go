@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
@@ -36,6 +37,7 @@ type Deps struct {
 	Notify      *notify.Service
 	CatalogEdit *catalog.Service
 	Search      *search.Service
+	Channels    *channel.Service
 }
 
 // API serves /api/v1.
@@ -89,6 +91,7 @@ func New(d Deps) *API {
 	a.addSupplierRoutes()
 	a.addCatalogRoutes()
 	a.addSearchRoutes()
+	a.addChannelRoutes()
 	return a
 }
 

@@ -138,6 +138,15 @@ func schemas() obj {
 		"Category": obj{"type": "object", "required": []string{"id", "code", "name_zh", "name_en", "depth", "path"}, "properties": obj{
 			"id": str, "parent_id": str, "code": str, "name_zh": str, "name_en": str, "depth": obj{"type": "integer"}, "path": str,
 		}},
+		"Channel": obj{"type": "object", "required": []string{"id", "slug", "title", "modules"}, "properties": obj{
+			"id": str, "slug": str, "title": str, "intro": str, "published_at": ts,
+			"modules": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "kind", "title"}, "properties": obj{
+				"id": str, "kind": obj{"type": "string", "enum": []string{"banner", "shelf", "categories", "campaign", "richtext", "hotterms"}}, "title": str,
+				"text": str, "image": str, "link": str, "alt": str, "query": str, "category_id": str, "count": obj{"type": "integer"},
+				"products": obj{"type": "array", "items": str}, "categories": obj{"type": "array", "items": str}, "start": ts, "end": ts,
+				"campaign": obj{"type": "object", "properties": obj{"id": str, "name": str, "kind": str, "badge": str, "start": ts, "end": ts, "products": obj{"type": "array", "items": str}}},
+			}}},
+		}},
 		"CategoryList": obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Category")}}},
 		"Token": obj{"type": "object", "required": []string{"id", "name", "prefix", "created_at", "revoked"}, "properties": obj{
 			"id": str, "name": str, "prefix": str, "created_at": ts, "expires_at": tsNull, "last_used_at": tsNull,

@@ -10,12 +10,14 @@ import (
 	"github.com/zhuchao/zhuchao/internal/api"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/search"
@@ -48,6 +50,9 @@ type App struct {
 	Bulk *bulk.Service
 	// Search is the in-process catalogue index, kept current from the outbox.
 	Search *search.Service
+	// Channels runs channel pages and campaigns; SearchRules the ranking rules and synonyms.
+	Channels    *channel.Service
+	SearchRules *channel.Rules
 }
 
 // New wires the services over d; now is the clock (time.Now in production).
@@ -77,6 +82,11 @@ func New(d *db.DB, now func() time.Time) *App {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
 	}
 	a.Search = &search.Service{Index: search.NewIndex(seg), Source: searchSource{st: st, standing: a.Standing, now: now}, Log: st, Now: now}
+	a.Channels = &channel.Service{DB: d, Store: st, Blobs: st, Audit: st, CategoryExists: st.CategoryExists, Now: now,
+		Schedule: func(ctx context.Context, key string, at time.Time) error {
+			return jobs.NewRunner(st, "", now).Schedule(ctx, channel.BoundaryJob, key, nil, at)
+		}}
+	a.SearchRules = &channel.Rules{DB: d, Settings: st, Audit: st, Now: now}
 	a.CatalogEdit.HotTerms = func(ctx context.Context) []string {
 		var out []string
 		for _, t := range a.Search.HotTerms() {
@@ -95,13 +105,14 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
+		Channels: a.Channels, SearchRules: a.SearchRules,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels}),
 	}
 	s.Build()
 	return s, nil

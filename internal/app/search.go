@@ -2,17 +2,18 @@ package app
 
 import (
 	"context"
-	"encoding/json"
+	"log/slog"
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/store"
 )
 
 // RulesKey is the settings key holding the ranking rules as JSON.
-const RulesKey = "search.rules"
+const RulesKey = channel.RulesKey
 
 // searchSource feeds the search index from the store, adding each supplier's standing
 // (level, badges, penalties, boosts) from the standing service.
@@ -57,7 +58,15 @@ func (s searchSource) Suppliers(ctx context.Context) ([]search.Supplier, error) 
 }
 
 func (s searchSource) Products(ctx context.Context, supplierID, productID string, fn func(*search.Product) error) error {
-	return s.st.SearchProducts(ctx, supplierID, productID, fn)
+	// Products in a running campaign rank higher; the set is read once per call.
+	inCampaign, err := s.st.CampaignProductsAt(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	return s.st.SearchProducts(ctx, supplierID, productID, func(p *search.Product) error {
+		p.InCampaign = inCampaign[p.ID]
+		return fn(p)
+	})
 }
 
 func (s searchSource) Synonyms(ctx context.Context) ([][]string, error) {
@@ -69,8 +78,10 @@ func (s searchSource) Rules(ctx context.Context) (search.Rules, error) {
 	if err != nil || !ok {
 		return search.DefaultRules, err
 	}
-	r := search.DefaultRules
-	if err := json.Unmarshal([]byte(v), &r); err != nil {
+	r, err := channel.ParseRules(v)
+	if err != nil {
+		// Search keeps working on the defaults; the rules page shows the problem.
+		slog.ErrorContext(ctx, "ranking rules unusable, using the defaults", "err", err)
 		return search.DefaultRules, nil
 	}
 	return r, nil

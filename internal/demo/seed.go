@@ -96,6 +96,7 @@ func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	var supplierIDs []string
 	var owners []*identity.User
 	var reviewer *identity.User
+	var platformID string
 	err = d.WithTx(ctx, func(ctx context.Context) error {
 		n := 0
 		user := func(username, name, mobile string) (*identity.User, error) {
@@ -112,6 +113,7 @@ func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 		if err != nil {
 			return err
 		}
+		platformID = plat.ID
 		staff := []struct {
 			user, name string
 			role       identity.Role
@@ -204,6 +206,9 @@ func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	}
 	if err := seedDeposits(ctx, a, supplierIDs); err != nil {
 		return nil, fmt.Errorf("demo: deposits: %w", err)
+	}
+	if err := seedChannels(ctx, d, st, platformID); err != nil {
+		return nil, fmt.Errorf("demo: channels: %w", err)
 	}
 	_, err = d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, seededKey,
 		fmt.Sprintf(`{"skus":%d,"seed":%d}`, opt.SKUs, opt.Seed), db.Millis(time.Now()))

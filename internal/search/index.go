@@ -210,6 +210,9 @@ func (r Rules) score(p *Product, s *Supplier) float64 {
 			break
 		}
 	}
+	if p.InCampaign {
+		v += r.Campaign
+	}
 	return v
 }
 

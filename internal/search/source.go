@@ -20,6 +20,7 @@ type Product struct {
 	Sales      int64
 	Created    time.Time
 	SKUs       []SKU
+	InCampaign bool // in a campaign whose window holds now (ranking boost)
 }
 
 // SKU is one variant as the index holds it; every SKU is a document.
@@ -81,10 +82,12 @@ type Rules struct {
 	InStock float64 `json:"in_stock"` // the product has stock
 	Boost   float64 `json:"boost"`    // a boost reward (campaign) is in force
 	Penalty float64 `json:"penalty"`  // a standing penalty (negative demotes)
+	// Campaign weighs a product in a running campaign (package channel).
+	Campaign float64 `json:"campaign"`
 }
 
 // DefaultRules are used until ops change them.
-var DefaultRules = Rules{Sales: 10, Level: 4, Bao: 6, Zhu: 3, InStock: 8, Boost: 30, Penalty: -40}
+var DefaultRules = Rules{Sales: 10, Level: 4, Bao: 6, Zhu: 3, InStock: 8, Boost: 30, Penalty: -40, Campaign: 30}
 
 // DefaultSynonyms ship with Zhuchao; ops add more.
 var DefaultSynonyms = [][]string{

@@ -16,23 +16,14 @@ import (
 	"github.com/zhuchao/zhuchao/internal/standing"
 )
 
-type homeData struct {
-	listData
-	Products int64
-	SKUs     int64
-}
-
+// home shows category navigation, channel entries, running campaigns, hot terms and
+// featured products, from data cached for a few seconds (channel.go).
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	cards, _, err := h.Catalog.ProductCards(ctx, catalog.CardFilter{Limit: 20})
+	d, err := h.homeData(r.Context())
 	if err != nil {
 		return err
 	}
-	np, ns, err := h.Catalog.Counts(ctx)
-	if err != nil {
-		return err
-	}
-	h.render(w, r, http.StatusOK, "home", &Page{Data: homeData{listData: listData{Cards: cards}, Products: np, SKUs: ns}})
+	h.render(w, r, http.StatusOK, "home", &Page{Data: *d})
 	return nil
 }
 

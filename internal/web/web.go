@@ -16,6 +16,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
@@ -68,6 +69,9 @@ type Deps struct {
 	SearchStats SearchStats
 	// Sitemaps lists the public pages for /sitemap.xml.
 	Sitemaps *seo.Sitemaps
+	// Channels runs channel pages and campaigns; SearchRules the ranking rules and synonyms.
+	Channels    *channel.Service
+	SearchRules *channel.Rules
 }
 
 // Handler serves the pages.
@@ -83,6 +87,8 @@ type Handler struct {
 	catMu   sync.Mutex
 	catAt   time.Time
 	catList []catalog.Category
+
+	homeC homeCache // channel.go
 }
 
 // New parses the templates and indexes the assets.
@@ -168,6 +174,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerBulk(mux)
 	h.registerFreight(mux)
 	h.registerSEO(mux)
+	h.registerChannels(mux)
+	h.registerSearchRules(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
