@@ -19,10 +19,25 @@ import (
 
 // doc is one SKU in the index.
 type doc struct {
-	prod  uint32
-	sku   int32 // index into the product's SKUs
-	price int64
-	spec  []uint32 // its sales-attribute values, as indexes into snapshot.values
+	prod   uint32
+	sku    int32 // index into the product's SKUs
+	price  int64
+	spec   uint32 // its sales-attribute values: snapshot.specs[spec:spec+nspec], indexes into snapshot.values
+	fv     uint32 // its facet values beyond its product's: snapshot.docFV[fv:fv+nfv]
+	nspec  uint16
+	nfv    uint16
+	bucket uint8 // price bucket
+	stock  bool  // in stock when indexed
+}
+
+// prodFacets is what a product's documents share for facet counting, as ordinals.
+type prodFacets struct {
+	cat      int32 // index into cats, -1 for none
+	brand    int32 // index into brands, -1 for none
+	sup      uint32
+	level    int8 // -1 when outside levelBM
+	zhu, bao bool
+	fv, nfv  uint32 // its facet values: snapshot.prodFV[fv:fv+nfv]
 }
 
 // prod is one product in the index with what its result card shows.
@@ -50,6 +65,7 @@ type attrInfo struct {
 type numVal struct {
 	v  float64
 	bm *roaring.Bitmap
+	id uint32 // facet value ordinal
 }
 
 // snapshot is the whole index at one moment. Searches read it under the Index's read
@@ -82,12 +98,25 @@ type snapshot struct {
 	valText   map[string]map[string]string          // code → normalized → display text
 	numBM     map[string][]numVal                   // code → sorted numeric values
 	hasAttr   map[string]*roaring.Bitmap            // code → documents with any value for it
-	dict      []dictEntry                           // value texts a query may name, longest first
-	synonyms  map[string][]string
-	vocab     map[string]int // segmented words → document frequency (products)
-	rules     Rules
-	built     time.Time
-	appended  int // documents added since the build, out of score order
+	valID     map[string]map[string]uint32          // code → value text → facet value ordinal
+
+	// Facet ordinals, so that counting is one pass over the hits (facets.go): every
+	// valBM and numBM entry has a facet value ordinal below nfv; documents and products
+	// list theirs.
+	nfv      uint32
+	pf       []prodFacets // by product
+	prodFV   []uint32
+	docFV    []uint32
+	specs    []uint32
+	brands   []string
+	brandOf  map[string]int32
+	catAnc   [][]int32   // by category index: it and its ancestors, as catBM holds them
+	dict     []dictEntry // value texts a query may name, longest first
+	synonyms map[string][]string
+	vocab    map[string]int // segmented words → document frequency (products)
+	rules    Rules
+	built    time.Time
+	appended int // documents added since the build, out of score order
 
 	pyOnce   sync.Once
 	byPinyin map[string]string
@@ -121,8 +150,10 @@ func (s *snapshot) intern(v catalog.Value) uint32 {
 
 // spec returns a document's spec values.
 func (s *snapshot) spec(d uint32) []catalog.Value {
-	out := make([]catalog.Value, len(s.docs[d].spec))
-	for i, x := range s.docs[d].spec {
+	dc := &s.docs[d]
+	ids := s.specs[dc.spec : dc.spec+uint32(dc.nspec)]
+	out := make([]catalog.Value, len(ids))
+	for i, x := range ids {
 		out[i] = s.values[x]
 	}
 	return out
@@ -153,6 +184,8 @@ func newSnapshot() *snapshot {
 		valText:   map[string]map[string]string{},
 		numBM:     map[string][]numVal{},
 		hasAttr:   map[string]*roaring.Bitmap{},
+		valID:     map[string]map[string]uint32{},
+		brandOf:   map[string]int32{},
 		synonyms:  map[string][]string{},
 		vocab:     map[string]int{},
 	}
@@ -254,6 +287,16 @@ func (s *snapshot) setCatalog(cats []catalog.Category, attrs []catalog.Attribute
 		}
 		s.templates[c.ID] = codes
 	}
+	s.catAnc = make([][]int32, len(cats))
+	for i, c := range cats {
+		var anc []int32
+		for _, id := range s.ancestors(c.ID) {
+			if j := int32(s.catByID[id]); !slices.Contains(anc, j) {
+				anc = append(anc, j)
+			}
+		}
+		s.catAnc[i] = anc
+	}
 }
 
 // ancestors returns the IDs of a category and every category above it.
@@ -302,12 +345,30 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 	sup := &s.suppliers[si]
 	pi := uint32(len(s.prods))
 	pr := &prod{Product: *p, supplier: si, score: s.rules.score(p, sup)}
+	pr.Attrs, pr.Name, pr.Model = nil, "", "" // indexed below; results do not show them
 	s.prods = append(s.prods, pr)
 	s.prodByID[p.ID] = pi
+	pf := prodFacets{cat: -1, brand: -1, sup: si, level: -1, zhu: sup.Zhu, bao: sup.Bao}
+	if i, ok := s.catByID[p.CategoryID]; ok {
+		pf.cat = int32(i)
+	}
+	if p.BrandName != "" {
+		b, ok := s.brandOf[p.BrandName]
+		if !ok {
+			b = int32(len(s.brands))
+			s.brands = append(s.brands, p.BrandName)
+			s.brandOf[p.BrandName] = b
+		}
+		pf.brand = b
+	}
+	if sup.Level >= 0 && sup.Level < len(s.levelBM) {
+		pf.level = int8(sup.Level)
+	}
 	first := uint32(len(s.docs))
 	for k := range p.SKUs {
 		sk := &p.SKUs[k]
-		s.docs = append(s.docs, doc{prod: pi, sku: int32(k), price: sk.Price})
+		b := priceBucket(sk.Price)
+		s.docs = append(s.docs, doc{prod: pi, sku: int32(k), price: sk.Price, bucket: uint8(b), stock: sk.Stock > 0})
 		pr.docs = append(pr.docs, first+uint32(k))
 	}
 	end := uint64(first) + uint64(len(p.SKUs))
@@ -338,11 +399,16 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		text.WriteString(c.NameEN)
 		addRange(bm(s.catBM, id))
 	}
+	pf.fv = uint32(len(s.prodFV))
 	for _, v := range p.Attrs {
 		text.WriteByte(' ')
 		text.WriteString(v.Text)
-		s.indexValue(v, first, end)
+		if id, ok := s.indexValue(v, first, end); ok && !slices.Contains(s.prodFV[pf.fv:], id) {
+			s.prodFV = append(s.prodFV, id)
+		}
 	}
+	pf.nfv = uint32(len(s.prodFV)) - pf.fv
+	s.pf = append(s.pf, pf)
 	docTokens(seg, Normalize(text.String()), add)
 
 	addRange(s.supBM[si])
@@ -373,20 +439,25 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		}
 		var st strings.Builder
 		st.WriteString(sk.Code)
-		ids := make([]uint32, len(sk.Spec))
-		for i, v := range sk.Spec {
+		dc := &s.docs[d]
+		dc.spec, dc.nspec = uint32(len(s.specs)), uint16(len(sk.Spec))
+		dc.fv = uint32(len(s.docFV))
+		own := s.prodFV[pf.fv : pf.fv+pf.nfv]
+		for _, v := range sk.Spec {
 			st.WriteByte(' ')
 			st.WriteString(v.Text)
-			s.indexValue(v, uint32(d), uint64(d)+1)
-			ids[i] = s.intern(v)
+			if id, ok := s.indexValue(v, uint32(d), uint64(d)+1); ok && !slices.Contains(own, id) && !slices.Contains(s.docFV[dc.fv:], id) {
+				s.docFV = append(s.docFV, id)
+			}
+			s.specs = append(s.specs, s.intern(v))
 		}
-		s.docs[d].spec = ids
+		dc.nfv = uint16(uint32(len(s.docFV)) - dc.fv)
 		sk.Spec = nil // held once, in the value table
 		docTokens(seg, Normalize(st.String()), one)
 		if sk.Stock > 0 {
 			s.stockBM.Add(d)
 		}
-		b := priceBucket(sk.Price)
+		b := int(dc.bucket)
 		for len(s.priceBM) <= b {
 			s.priceBM = append(s.priceBM, roaring.New())
 		}
@@ -394,16 +465,17 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 	}
 }
 
-// indexValue records a parameter value of documents [first, end) for facets and filters.
-func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) {
+// indexValue records a parameter value of documents [first, end) for facets and
+// filters, and returns its facet value ordinal (false when it is not indexed).
+func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) (uint32, bool) {
 	ai := s.attrs[v.Code]
 	if ai == nil {
-		return
+		return 0, false
 	}
 	switch ai.kind {
 	case catalog.Number:
 		if v.Num == nil {
-			return
+			return 0, false
 		}
 		n := *v.Num
 		if v.Unit != "" && v.Unit != ai.unit {
@@ -414,28 +486,38 @@ func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) {
 		vals := s.numBM[v.Code]
 		i := sort.Search(len(vals), func(i int) bool { return vals[i].v >= n })
 		if i == len(vals) || vals[i].v != n {
-			vals = slices.Insert(vals, i, numVal{v: n, bm: roaring.New()})
+			vals = slices.Insert(vals, i, numVal{v: n, bm: roaring.New(), id: s.nfv})
+			s.nfv++
 			s.numBM[v.Code] = vals
 		}
 		vals[i].bm.AddRange(uint64(first), end)
 		bm(s.hasAttr, v.Code).AddRange(uint64(first), end)
+		return vals[i].id, true
 	case catalog.Range:
 		// Ranges filter by overlap at query time; their text still facets.
 		fallthrough
 	default:
 		t := strings.TrimSpace(v.Text)
 		if t == "" {
-			return
+			return 0, false
 		}
 		m := s.valBM[v.Code]
 		if m == nil {
 			m = map[string]*roaring.Bitmap{}
 			s.valBM[v.Code] = m
 			s.valText[v.Code] = map[string]string{}
+			s.valID[v.Code] = map[string]uint32{}
+		}
+		id, ok := s.valID[v.Code][t]
+		if !ok {
+			id = s.nfv
+			s.nfv++
+			s.valID[v.Code][t] = id
 		}
 		bm(m, t).AddRange(uint64(first), end)
 		bm(s.hasAttr, v.Code).AddRange(uint64(first), end)
 		s.valText[v.Code][Normalize(t)] = t
+		return id, true
 	}
 }
 
