@@ -76,7 +76,12 @@ type snapshot struct {
 	prodByID map[string]uint32
 	live     *roaring.Bitmap
 
-	postings map[string]*roaring.Bitmap
+	postings map[string]posting
+	// building is set while build fills the snapshot: postings of several runs collect
+	// their runs in more and become bitmaps in finish, and other bitmaps are filled
+	// document by document, both avoiding roaring's copy of a run container per range.
+	building bool
+	more     map[string][]uint32
 
 	cats      []catalog.Category
 	catByID   map[string]int
@@ -159,6 +164,133 @@ func (s *snapshot) spec(d uint32) []catalog.Value {
 	return out
 }
 
+// posting is the documents of one token. Most tokens (an SKU code's parts, a word of
+// one product) are one run of consecutive documents and hold no bitmap.
+type posting struct {
+	bm     *roaring.Bitmap // nil when the documents are the run [lo, hi)
+	lo, hi uint32
+}
+
+// addPosting adds the documents [lo, hi), above any it holds, to token t's posting.
+func (s *snapshot) addPosting(t string, lo, hi uint32) {
+	p, ok := s.postings[t]
+	switch {
+	case !ok:
+		t = strings.Clone(t) // the key must not hold the whole text it was cut from
+		p = posting{lo: lo, hi: hi}
+	case p.bm != nil:
+		p.bm.AddRange(uint64(lo), uint64(hi))
+		return
+	case p.hi == lo && s.more[t] == nil:
+		p.hi = hi
+	case s.building:
+		m := s.more[t]
+		if n := len(m); n > 0 && m[n-1] == lo {
+			m[n-1] = hi
+		} else {
+			m = append(m, lo, hi)
+		}
+		s.more[t] = m
+		return
+	default:
+		p.bm = roaring.New()
+		p.bm.AddRange(uint64(p.lo), uint64(p.hi))
+		p.bm.AddRange(uint64(lo), uint64(hi))
+	}
+	s.postings[t] = p
+}
+
+func (s *snapshot) hasPosting(t string) bool {
+	_, ok := s.postings[t]
+	return ok
+}
+
+// postingBM returns token t's documents as a bitmap, nil when it has none.
+func (s *snapshot) postingBM(t string) *roaring.Bitmap {
+	p, ok := s.postings[t]
+	if !ok {
+		return nil
+	}
+	if p.bm != nil {
+		return p.bm
+	}
+	b := roaring.New()
+	b.AddRange(uint64(p.lo), uint64(p.hi))
+	return b
+}
+
+// finishPostings makes the postings of several runs into bitmaps.
+func (s *snapshot) finishPostings() {
+	var vals []uint32
+	var words []uint64
+	for t, m := range s.more {
+		p := s.postings[t]
+		n := p.hi - p.lo
+		for i := 0; i < len(m); i += 2 {
+			n += m[i+1] - m[i]
+		}
+		b := roaring.New()
+		if n < 4096 {
+			vals = vals[:0]
+			for d := p.lo; d < p.hi; d++ {
+				vals = append(vals, d)
+			}
+			for i := 0; i < len(m); i += 2 {
+				for d := m[i]; d < m[i+1]; d++ {
+					vals = append(vals, d)
+				}
+			}
+			b.AddMany(vals)
+		} else {
+			// Many documents: set them in a plain bitset and convert it whole.
+			top := int(m[len(m)-1]-1)/64 + 1
+			if len(words) < top {
+				words = make([]uint64, top+top/4)
+			}
+			setBits(words, p.lo, p.hi)
+			for i := 0; i < len(m); i += 2 {
+				setBits(words, m[i], m[i+1])
+			}
+			b.FromDense(words[:top], true)
+			clear(words[:top])
+		}
+		b.RunOptimize()
+		s.postings[t] = posting{bm: b}
+		delete(s.more, t)
+	}
+	s.more = nil
+}
+
+// setBits sets bits [lo, hi) of a bitset.
+func setBits(w []uint64, lo, hi uint32) {
+	for lo < hi && lo%64 != 0 {
+		w[lo/64] |= 1 << (lo % 64)
+		lo++
+	}
+	for ; lo+64 <= hi; lo += 64 {
+		w[lo/64] = ^uint64(0)
+	}
+	for ; lo < hi; lo++ {
+		w[lo/64] |= 1 << (lo % 64)
+	}
+}
+
+// addDocs adds the documents [lo, hi) to a facet or filter bitmap: while building, one
+// by one (appending to array and bitset containers), after it as a range.
+func (s *snapshot) addDocs(b *roaring.Bitmap, lo, hi uint32) {
+	if !s.building || hi-lo == 1 {
+		if hi-lo == 1 {
+			b.Add(lo)
+		} else {
+			b.AddRange(uint64(lo), uint64(hi))
+		}
+		return
+	}
+	for d := lo; d < hi; d++ {
+		b.Add(d)
+	}
+}
+
 // dictEntry is a value text a query may contain, with the attributes that hold it.
 type dictEntry struct {
 	text  string // normalized
@@ -169,7 +301,7 @@ func newSnapshot() *snapshot {
 	s := &snapshot{
 		prodByID:  map[string]uint32{},
 		live:      roaring.New(),
-		postings:  map[string]*roaring.Bitmap{},
+		postings:  map[string]posting{},
 		catByID:   map[string]int{},
 		catByCode: map[string]int{},
 		catBM:     map[string]*roaring.Bitmap{},
@@ -372,14 +504,14 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		pr.docs = append(pr.docs, first+uint32(k))
 	}
 	end := uint64(first) + uint64(len(p.SKUs))
-	addRange := func(b *roaring.Bitmap) { b.AddRange(uint64(first), end) }
+	addRange := func(b *roaring.Bitmap) { s.addDocs(b, first, uint32(end)) }
 
 	// Product-wide text: title, name, model, brand, category names, common values.
 	seen := map[string]bool{}
 	add := func(t string) {
 		if !seen[t] {
 			seen[t] = true
-			addRange(bm(s.postings, t))
+			s.addPosting(t, first, uint32(end))
 			if strings.HasPrefix(t, wordPrefix) {
 				s.vocab[t[len(wordPrefix):]]++
 			}
@@ -424,7 +556,7 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 	if sup.Bao {
 		addRange(s.baoBM)
 	}
-	s.live.AddRange(uint64(first), end)
+	addRange(s.live)
 
 	// Per SKU: its code and sales-attribute values.
 	for k := range p.SKUs {
@@ -434,7 +566,7 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		one := func(t string) {
 			if !seen[t] && !local[t] {
 				local[t] = true
-				bm(s.postings, t).Add(d)
+				s.addPosting(t, d, d+1)
 			}
 		}
 		var st strings.Builder
@@ -490,8 +622,8 @@ func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) (uint32
 			s.nfv++
 			s.numBM[v.Code] = vals
 		}
-		vals[i].bm.AddRange(uint64(first), end)
-		bm(s.hasAttr, v.Code).AddRange(uint64(first), end)
+		s.addDocs(vals[i].bm, first, uint32(end))
+		s.addDocs(bm(s.hasAttr, v.Code), first, uint32(end))
 		return vals[i].id, true
 	case catalog.Range:
 		// Ranges filter by overlap at query time; their text still facets.
@@ -514,8 +646,8 @@ func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) (uint32
 			s.nfv++
 			s.valID[v.Code][t] = id
 		}
-		bm(m, t).AddRange(uint64(first), end)
-		bm(s.hasAttr, v.Code).AddRange(uint64(first), end)
+		s.addDocs(bm(m, t), first, uint32(end))
+		s.addDocs(bm(s.hasAttr, v.Code), first, uint32(end))
 		s.valText[v.Code][Normalize(t)] = t
 		return id, true
 	}
@@ -537,6 +669,8 @@ func (s *snapshot) remove(productID string) {
 
 // finish builds the query dictionary and compacts the bitmaps.
 func (s *snapshot) finish() {
+	s.finishPostings()
+	s.building = false
 	s.buildDict()
 	s.optimize()
 }
@@ -574,8 +708,10 @@ func (s *snapshot) buildDict() {
 }
 
 func (s *snapshot) optimize() {
-	for _, b := range s.postings {
-		b.RunOptimize()
+	for _, p := range s.postings {
+		if p.bm != nil {
+			p.bm.RunOptimize()
+		}
 	}
 	for _, b := range s.catBM {
 		b.RunOptimize()
@@ -668,6 +804,7 @@ func build(ctx context.Context, src Source, seg *Segmenter) (*snapshot, error) {
 		}
 		return all[i].p.Created.After(all[j].p.Created)
 	})
+	s.building, s.more = true, map[string][]uint32{}
 	for i := range all {
 		s.add(seg, all[i].p)
 		all[i].p = nil
