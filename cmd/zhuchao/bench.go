@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,9 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	seconds := fs.Float64("seconds", 20, "how long to run the measured query mix, in seconds")
 	warmup := fs.Float64("warmup", 30, "longest warm-up, in seconds: one pass over the distinct queries of the mix")
 	conc := fs.Int("concurrency", 2, "goroutines issuing queries")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured run (not the build) to this file")
+	buildProfile := fs.String("buildprofile", "", "write a CPU profile of the index build to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile (allocations of the build, live objects after it) to this file")
 	if err := cfg.Parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -84,6 +88,13 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	defer d.Close()
 	a := app.New(d, time.Now)
 
+	if *memProfile != "" {
+		runtime.MemProfileRate = 512 << 10
+	}
+	stopBuildProfile, err := startProfile(*buildProfile)
+	if err != nil {
+		return err
+	}
 	runtime.GC()
 	fmt.Fprintf(stdout, "\nBuilding the search index on %d CPU(s) (%s) …\n", runtime.GOMAXPROCS(0), gcSettings())
 	start := time.Now()
@@ -91,10 +102,17 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	took := time.Since(start)
+	stopBuildProfile()
 	ix := a.Search.Index
 	st := ix.Stats()
 	fmt.Fprintf(stdout, "Index built in %s: %d documents (%d live), %d products, %d tokens.\n",
 		took.Round(time.Millisecond), st.Docs, st.Live, st.Products, st.Tokens)
+	fmt.Fprintf(stdout, "Indexed: %d SKUs as search documents (SKUs of suppliers without a live store are not listed).\n", st.Live)
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	printMemory(stdout, "Memory after the build")
 	debug.FreeOSMemory()
 	fmt.Fprintf(stdout, "Resident after returning the build's free heap to the OS: %s.\n", procStatus("VmRSS"))
@@ -124,6 +142,10 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	runCtx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
 	fmt.Fprintf(stdout, "\nRunning the mix for %s with %d goroutine(s) …\n", dur, *conc)
+	stopProfile, err := startProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	mStart := time.Now()
 	var wg sync.WaitGroup
 	for range *conc {
@@ -147,6 +169,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(mStart)
+	stopProfile()
 	n := int(min(next.Load(), int64(len(rec))))
 	if n == len(rec) {
 		fmt.Fprintf(stdout, "(The run stopped early after %s: %d latencies recorded, the most it holds.)\n", elapsed.Round(time.Millisecond), n)
@@ -214,6 +237,33 @@ func seedBenchDemo(ctx context.Context, d *db.DB, cfg *config.Config, products i
 		}
 	}
 	return nil
+}
+
+// startProfile starts a CPU profile into path ("" for none) and returns its stop.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeHeapProfile writes the heap profile: allocations so far and the live heap.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
 // flagSet reports whether a flag was given on the command line or in the environment.

@@ -19,10 +19,25 @@ import (
 
 // doc is one SKU in the index.
 type doc struct {
-	prod  uint32
-	sku   int32 // index into the product's SKUs
-	price int64
-	spec  []uint32 // its sales-attribute values, as indexes into snapshot.values
+	prod   uint32
+	sku    int32 // index into the product's SKUs
+	price  int64
+	spec   uint32 // its sales-attribute values: snapshot.specs[spec:spec+nspec], indexes into snapshot.values
+	fv     uint32 // its facet values beyond its product's: snapshot.docFV[fv:fv+nfv]
+	nspec  uint16
+	nfv    uint16
+	bucket uint8 // price bucket
+	stock  bool  // in stock when indexed
+}
+
+// prodFacets is what a product's documents share for facet counting, as ordinals.
+type prodFacets struct {
+	cat      int32 // index into cats, -1 for none
+	brand    int32 // index into brands, -1 for none
+	sup      uint32
+	level    int8 // -1 when outside levelBM
+	zhu, bao bool
+	fv, nfv  uint32 // its facet values: snapshot.prodFV[fv:fv+nfv]
 }
 
 // prod is one product in the index with what its result card shows.
@@ -50,6 +65,7 @@ type attrInfo struct {
 type numVal struct {
 	v  float64
 	bm *roaring.Bitmap
+	id uint32 // facet value ordinal
 }
 
 // snapshot is the whole index at one moment. Searches read it under the Index's read
@@ -60,7 +76,12 @@ type snapshot struct {
 	prodByID map[string]uint32
 	live     *roaring.Bitmap
 
-	postings map[string]*roaring.Bitmap
+	postings map[string]posting
+	// building is set while build fills the snapshot: postings of several runs collect
+	// their runs in more and become bitmaps in finish, and other bitmaps are filled
+	// document by document, both avoiding roaring's copy of a run container per range.
+	building bool
+	more     map[string][]uint32
 
 	cats      []catalog.Category
 	catByID   map[string]int
@@ -82,12 +103,25 @@ type snapshot struct {
 	valText   map[string]map[string]string          // code → normalized → display text
 	numBM     map[string][]numVal                   // code → sorted numeric values
 	hasAttr   map[string]*roaring.Bitmap            // code → documents with any value for it
-	dict      []dictEntry                           // value texts a query may name, longest first
-	synonyms  map[string][]string
-	vocab     map[string]int // segmented words → document frequency (products)
-	rules     Rules
-	built     time.Time
-	appended  int // documents added since the build, out of score order
+	valID     map[string]map[string]uint32          // code → value text → facet value ordinal
+
+	// Facet ordinals, so that counting is one pass over the hits (facets.go): every
+	// valBM and numBM entry has a facet value ordinal below nfv; documents and products
+	// list theirs.
+	nfv      uint32
+	pf       []prodFacets // by product
+	prodFV   []uint32
+	docFV    []uint32
+	specs    []uint32
+	brands   []string
+	brandOf  map[string]int32
+	catAnc   [][]int32   // by category index: it and its ancestors, as catBM holds them
+	dict     []dictEntry // value texts a query may name, longest first
+	synonyms map[string][]string
+	vocab    map[string]int // segmented words → document frequency (products)
+	rules    Rules
+	built    time.Time
+	appended int // documents added since the build, out of score order
 
 	pyOnce   sync.Once
 	byPinyin map[string]string
@@ -121,11 +155,140 @@ func (s *snapshot) intern(v catalog.Value) uint32 {
 
 // spec returns a document's spec values.
 func (s *snapshot) spec(d uint32) []catalog.Value {
-	out := make([]catalog.Value, len(s.docs[d].spec))
-	for i, x := range s.docs[d].spec {
+	dc := &s.docs[d]
+	ids := s.specs[dc.spec : dc.spec+uint32(dc.nspec)]
+	out := make([]catalog.Value, len(ids))
+	for i, x := range ids {
 		out[i] = s.values[x]
 	}
 	return out
+}
+
+// posting is the documents of one token. Most tokens (an SKU code's parts, a word of
+// one product) are one run of consecutive documents and hold no bitmap.
+type posting struct {
+	bm     *roaring.Bitmap // nil when the documents are the run [lo, hi)
+	lo, hi uint32
+}
+
+// addPosting adds the documents [lo, hi), above any it holds, to token t's posting.
+func (s *snapshot) addPosting(t string, lo, hi uint32) {
+	p, ok := s.postings[t]
+	switch {
+	case !ok:
+		t = strings.Clone(t) // the key must not hold the whole text it was cut from
+		p = posting{lo: lo, hi: hi}
+	case p.bm != nil:
+		p.bm.AddRange(uint64(lo), uint64(hi))
+		return
+	case p.hi == lo && s.more[t] == nil:
+		p.hi = hi
+	case s.building:
+		m := s.more[t]
+		if n := len(m); n > 0 && m[n-1] == lo {
+			m[n-1] = hi
+		} else {
+			m = append(m, lo, hi)
+		}
+		s.more[t] = m
+		return
+	default:
+		p.bm = roaring.New()
+		p.bm.AddRange(uint64(p.lo), uint64(p.hi))
+		p.bm.AddRange(uint64(lo), uint64(hi))
+	}
+	s.postings[t] = p
+}
+
+func (s *snapshot) hasPosting(t string) bool {
+	_, ok := s.postings[t]
+	return ok
+}
+
+// postingBM returns token t's documents as a bitmap, nil when it has none.
+func (s *snapshot) postingBM(t string) *roaring.Bitmap {
+	p, ok := s.postings[t]
+	if !ok {
+		return nil
+	}
+	if p.bm != nil {
+		return p.bm
+	}
+	b := roaring.New()
+	b.AddRange(uint64(p.lo), uint64(p.hi))
+	return b
+}
+
+// finishPostings makes the postings of several runs into bitmaps.
+func (s *snapshot) finishPostings() {
+	var vals []uint32
+	var words []uint64
+	for t, m := range s.more {
+		p := s.postings[t]
+		n := p.hi - p.lo
+		for i := 0; i < len(m); i += 2 {
+			n += m[i+1] - m[i]
+		}
+		b := roaring.New()
+		if n < 4096 {
+			vals = vals[:0]
+			for d := p.lo; d < p.hi; d++ {
+				vals = append(vals, d)
+			}
+			for i := 0; i < len(m); i += 2 {
+				for d := m[i]; d < m[i+1]; d++ {
+					vals = append(vals, d)
+				}
+			}
+			b.AddMany(vals)
+		} else {
+			// Many documents: set them in a plain bitset and convert it whole.
+			top := int(m[len(m)-1]-1)/64 + 1
+			if len(words) < top {
+				words = make([]uint64, top+top/4)
+			}
+			setBits(words, p.lo, p.hi)
+			for i := 0; i < len(m); i += 2 {
+				setBits(words, m[i], m[i+1])
+			}
+			b.FromDense(words[:top], true)
+			clear(words[:top])
+		}
+		b.RunOptimize()
+		s.postings[t] = posting{bm: b}
+		delete(s.more, t)
+	}
+	s.more = nil
+}
+
+// setBits sets bits [lo, hi) of a bitset.
+func setBits(w []uint64, lo, hi uint32) {
+	for lo < hi && lo%64 != 0 {
+		w[lo/64] |= 1 << (lo % 64)
+		lo++
+	}
+	for ; lo+64 <= hi; lo += 64 {
+		w[lo/64] = ^uint64(0)
+	}
+	for ; lo < hi; lo++ {
+		w[lo/64] |= 1 << (lo % 64)
+	}
+}
+
+// addDocs adds the documents [lo, hi) to a facet or filter bitmap: while building, one
+// by one (appending to array and bitset containers), after it as a range.
+func (s *snapshot) addDocs(b *roaring.Bitmap, lo, hi uint32) {
+	if !s.building || hi-lo == 1 {
+		if hi-lo == 1 {
+			b.Add(lo)
+		} else {
+			b.AddRange(uint64(lo), uint64(hi))
+		}
+		return
+	}
+	for d := lo; d < hi; d++ {
+		b.Add(d)
+	}
 }
 
 // dictEntry is a value text a query may contain, with the attributes that hold it.
@@ -138,7 +301,7 @@ func newSnapshot() *snapshot {
 	s := &snapshot{
 		prodByID:  map[string]uint32{},
 		live:      roaring.New(),
-		postings:  map[string]*roaring.Bitmap{},
+		postings:  map[string]posting{},
 		catByID:   map[string]int{},
 		catByCode: map[string]int{},
 		catBM:     map[string]*roaring.Bitmap{},
@@ -153,6 +316,8 @@ func newSnapshot() *snapshot {
 		valText:   map[string]map[string]string{},
 		numBM:     map[string][]numVal{},
 		hasAttr:   map[string]*roaring.Bitmap{},
+		valID:     map[string]map[string]uint32{},
+		brandOf:   map[string]int32{},
 		synonyms:  map[string][]string{},
 		vocab:     map[string]int{},
 	}
@@ -257,6 +422,16 @@ func (s *snapshot) setCatalog(cats []catalog.Category, attrs []catalog.Attribute
 		}
 		s.templates[c.ID] = codes
 	}
+	s.catAnc = make([][]int32, len(cats))
+	for i, c := range cats {
+		var anc []int32
+		for _, id := range s.ancestors(c.ID) {
+			if j := int32(s.catByID[id]); !slices.Contains(anc, j) {
+				anc = append(anc, j)
+			}
+		}
+		s.catAnc[i] = anc
+	}
 }
 
 // ancestors returns the IDs of a category and every category above it.
@@ -305,23 +480,41 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 	sup := &s.suppliers[si]
 	pi := uint32(len(s.prods))
 	pr := &prod{Product: *p, supplier: si, score: s.rules.score(p, sup)}
+	pr.Attrs, pr.Name, pr.Model = nil, "", "" // indexed below; results do not show them
 	s.prods = append(s.prods, pr)
 	s.prodByID[p.ID] = pi
+	pf := prodFacets{cat: -1, brand: -1, sup: si, level: -1, zhu: sup.Zhu, bao: sup.Bao}
+	if i, ok := s.catByID[p.CategoryID]; ok {
+		pf.cat = int32(i)
+	}
+	if p.BrandName != "" {
+		b, ok := s.brandOf[p.BrandName]
+		if !ok {
+			b = int32(len(s.brands))
+			s.brands = append(s.brands, p.BrandName)
+			s.brandOf[p.BrandName] = b
+		}
+		pf.brand = b
+	}
+	if sup.Level >= 0 && sup.Level < len(s.levelBM) {
+		pf.level = int8(sup.Level)
+	}
 	first := uint32(len(s.docs))
 	for k := range p.SKUs {
 		sk := &p.SKUs[k]
-		s.docs = append(s.docs, doc{prod: pi, sku: int32(k), price: sk.Price})
+		b := priceBucket(sk.Price)
+		s.docs = append(s.docs, doc{prod: pi, sku: int32(k), price: sk.Price, bucket: uint8(b), stock: sk.Stock > 0})
 		pr.docs = append(pr.docs, first+uint32(k))
 	}
 	end := uint64(first) + uint64(len(p.SKUs))
-	addRange := func(b *roaring.Bitmap) { b.AddRange(uint64(first), end) }
+	addRange := func(b *roaring.Bitmap) { s.addDocs(b, first, uint32(end)) }
 
 	// Product-wide text: title, name, model, brand, category names, common values.
 	seen := map[string]bool{}
 	add := func(t string) {
 		if !seen[t] {
 			seen[t] = true
-			addRange(bm(s.postings, t))
+			s.addPosting(t, first, uint32(end))
 			if strings.HasPrefix(t, wordPrefix) {
 				s.vocab[t[len(wordPrefix):]]++
 			}
@@ -341,11 +534,16 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		text.WriteString(c.NameEN)
 		addRange(bm(s.catBM, id))
 	}
+	pf.fv = uint32(len(s.prodFV))
 	for _, v := range p.Attrs {
 		text.WriteByte(' ')
 		text.WriteString(v.Text)
-		s.indexValue(v, first, end)
+		if id, ok := s.indexValue(v, first, end); ok && !slices.Contains(s.prodFV[pf.fv:], id) {
+			s.prodFV = append(s.prodFV, id)
+		}
 	}
+	pf.nfv = uint32(len(s.prodFV)) - pf.fv
+	s.pf = append(s.pf, pf)
 	docTokens(seg, Normalize(text.String()), add)
 
 	addRange(s.supBM[si])
@@ -361,7 +559,7 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 	if sup.Bao {
 		addRange(s.baoBM)
 	}
-	s.live.AddRange(uint64(first), end)
+	addRange(s.live)
 
 	// Per SKU: its code and sales-attribute values.
 	for k := range p.SKUs {
@@ -371,25 +569,30 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		one := func(t string) {
 			if !seen[t] && !local[t] {
 				local[t] = true
-				bm(s.postings, t).Add(d)
+				s.addPosting(t, d, d+1)
 			}
 		}
 		var st strings.Builder
 		st.WriteString(sk.Code)
-		ids := make([]uint32, len(sk.Spec))
-		for i, v := range sk.Spec {
+		dc := &s.docs[d]
+		dc.spec, dc.nspec = uint32(len(s.specs)), uint16(len(sk.Spec))
+		dc.fv = uint32(len(s.docFV))
+		own := s.prodFV[pf.fv : pf.fv+pf.nfv]
+		for _, v := range sk.Spec {
 			st.WriteByte(' ')
 			st.WriteString(v.Text)
-			s.indexValue(v, uint32(d), uint64(d)+1)
-			ids[i] = s.intern(v)
+			if id, ok := s.indexValue(v, uint32(d), uint64(d)+1); ok && !slices.Contains(own, id) && !slices.Contains(s.docFV[dc.fv:], id) {
+				s.docFV = append(s.docFV, id)
+			}
+			s.specs = append(s.specs, s.intern(v))
 		}
-		s.docs[d].spec = ids
+		dc.nfv = uint16(uint32(len(s.docFV)) - dc.fv)
 		sk.Spec = nil // held once, in the value table
 		docTokens(seg, Normalize(st.String()), one)
 		if sk.Stock > 0 {
 			s.stockBM.Add(d)
 		}
-		b := priceBucket(sk.Price)
+		b := int(dc.bucket)
 		for len(s.priceBM) <= b {
 			s.priceBM = append(s.priceBM, roaring.New())
 		}
@@ -397,16 +600,17 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 	}
 }
 
-// indexValue records a parameter value of documents [first, end) for facets and filters.
-func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) {
+// indexValue records a parameter value of documents [first, end) for facets and
+// filters, and returns its facet value ordinal (false when it is not indexed).
+func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) (uint32, bool) {
 	ai := s.attrs[v.Code]
 	if ai == nil {
-		return
+		return 0, false
 	}
 	switch ai.kind {
 	case catalog.Number:
 		if v.Num == nil {
-			return
+			return 0, false
 		}
 		n := *v.Num
 		if v.Unit != "" && v.Unit != ai.unit {
@@ -417,28 +621,38 @@ func (s *snapshot) indexValue(v catalog.Value, first uint32, end uint64) {
 		vals := s.numBM[v.Code]
 		i := sort.Search(len(vals), func(i int) bool { return vals[i].v >= n })
 		if i == len(vals) || vals[i].v != n {
-			vals = slices.Insert(vals, i, numVal{v: n, bm: roaring.New()})
+			vals = slices.Insert(vals, i, numVal{v: n, bm: roaring.New(), id: s.nfv})
+			s.nfv++
 			s.numBM[v.Code] = vals
 		}
-		vals[i].bm.AddRange(uint64(first), end)
-		bm(s.hasAttr, v.Code).AddRange(uint64(first), end)
+		s.addDocs(vals[i].bm, first, uint32(end))
+		s.addDocs(bm(s.hasAttr, v.Code), first, uint32(end))
+		return vals[i].id, true
 	case catalog.Range:
 		// Ranges filter by overlap at query time; their text still facets.
 		fallthrough
 	default:
 		t := strings.TrimSpace(v.Text)
 		if t == "" {
-			return
+			return 0, false
 		}
 		m := s.valBM[v.Code]
 		if m == nil {
 			m = map[string]*roaring.Bitmap{}
 			s.valBM[v.Code] = m
 			s.valText[v.Code] = map[string]string{}
+			s.valID[v.Code] = map[string]uint32{}
 		}
-		bm(m, t).AddRange(uint64(first), end)
-		bm(s.hasAttr, v.Code).AddRange(uint64(first), end)
+		id, ok := s.valID[v.Code][t]
+		if !ok {
+			id = s.nfv
+			s.nfv++
+			s.valID[v.Code][t] = id
+		}
+		s.addDocs(bm(m, t), first, uint32(end))
+		s.addDocs(bm(s.hasAttr, v.Code), first, uint32(end))
 		s.valText[v.Code][Normalize(t)] = t
+		return id, true
 	}
 }
 
@@ -458,6 +672,8 @@ func (s *snapshot) remove(productID string) {
 
 // finish builds the query dictionary and compacts the bitmaps.
 func (s *snapshot) finish() {
+	s.finishPostings()
+	s.building = false
 	s.buildDict()
 	s.optimize()
 }
@@ -495,8 +711,10 @@ func (s *snapshot) buildDict() {
 }
 
 func (s *snapshot) optimize() {
-	for _, b := range s.postings {
-		b.RunOptimize()
+	for _, p := range s.postings {
+		if p.bm != nil {
+			p.bm.RunOptimize()
+		}
 	}
 	for _, b := range s.catBM {
 		b.RunOptimize()
@@ -589,6 +807,7 @@ func build(ctx context.Context, src Source, seg *Segmenter) (*snapshot, error) {
 		}
 		return all[i].p.Created.After(all[j].p.Created)
 	})
+	s.building, s.more = true, map[string][]uint32{}
 	for i := range all {
 		s.add(seg, all[i].p)
 		all[i].p = nil

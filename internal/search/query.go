@@ -36,7 +36,7 @@ var (
 
 // posting returns the documents of one token, or an empty bitmap.
 func (s *snapshot) posting(t string) *roaring.Bitmap {
-	if b := s.postings[t]; b != nil {
+	if b := s.postingBM(t); b != nil {
 		return b
 	}
 	return empty
@@ -54,7 +54,7 @@ func (s *snapshot) hanMatch(w string) *roaring.Bitmap {
 	var prev int = -1
 	for i, r := range w {
 		if prev >= 0 {
-			b := s.postings[w[prev:i+utf8.RuneLen(r)]]
+			b := s.postingBM(w[prev : i+utf8.RuneLen(r)])
 			if b == nil {
 				return empty
 			}

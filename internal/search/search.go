@@ -69,7 +69,9 @@ func (ix *Index) Stats() Stats {
 }
 
 // Search runs one request.
-func (ix *Index) Search(r Request) Result {
+func (ix *Index) Search(r Request) Result { return ix.search(r, countAuto) }
+
+func (ix *Index) search(r Request, mode countMode) Result {
 	start := time.Now()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -119,7 +121,7 @@ func (ix *Index) Search(r Request) Result {
 	if len(clauses) > 0 {
 		textOnly = s.textHits(clauses, dropped)
 	}
-	res.Facets = s.facets(&r, fs, textOnly, hits)
+	res.Facets = s.facetsBy(&r, fs, textOnly, hits, mode)
 	res.Took = time.Since(start)
 	return res
 }
@@ -196,33 +198,41 @@ func (s *snapshot) textHits(clauses []clause, dropped []string) *roaring.Bitmap 
 	return roaring.FastAnd(bs...)
 }
 
-// facets counts the choices of every facet the result can be narrowed by.
-func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitmap) []Facet {
+// facetsBy counts the choices of every facet the result can be narrowed by.
+func (s *snapshot) facetsBy(r *Request, fs []filter, textOnly, hits *roaring.Bitmap, mode countMode) []Facet {
 	lang := r.Lang
-	hits = dense(hits)
 	// The base of a facet is the text match with every other facet's filter applied, so
-	// choosing one brand still shows the other brands' counts.
-	baseOf := func(key string) *roaring.Bitmap {
-		own := false
+	// choosing one brand still shows the other brands' counts. Facets without a choice
+	// of their own count over the hits, all in one count.
+	hitDims := dimAll
+	if r.Store != "" {
+		hitDims &^= dimSup
+	}
+	own := map[string]bool{}
+	for _, f := range fs {
+		if d := dimOf(f.key); d != 0 && d != dimAttr {
+			own[f.key] = true
+			hitDims &^= d
+		} else if d == dimAttr {
+			own[f.key] = true
+		}
+	}
+	hc := s.count(hits, hitDims, nil, mode)
+	var extra []*counts
+	defer func() { releaseCounts(hc); releaseCounts(extra...) }()
+	countsFor := func(key string, codes []string) *counts {
+		if !own[key] {
+			return hc
+		}
 		bs := []*roaring.Bitmap{textOnly}
 		for _, f := range fs {
-			if f.key == key {
-				own = true
-				continue
+			if f.key != key {
+				bs = append(bs, f.bm)
 			}
-			bs = append(bs, f.bm)
 		}
-		if !own {
-			return hits
-		}
-		return roaring.FastAnd(bs...)
-	}
-	baseFor := func(key string) *roaring.Bitmap {
-		b := baseOf(key)
-		if b == hits {
-			return hits
-		}
-		return dense(b)
+		c := s.count(roaring.FastAnd(bs...), dimOf(key), codes, mode)
+		extra = append(extra, c)
+		return c
 	}
 	var out []Facet
 
@@ -234,7 +244,7 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 		}
 	}
 	cf := Facet{Key: "category", Name: label(lang, "分类", "Category"), Kind: "category"}
-	for _, c := range s.cats {
+	for i, c := range s.cats {
 		if c.Status != "" && c.Status != "active" {
 			continue
 		}
@@ -243,11 +253,7 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 		if !isChild {
 			continue
 		}
-		b := s.catBM[c.ID]
-		if b == nil {
-			continue
-		}
-		if n := int(hits.AndCardinality(b)); n > 0 {
+		if n := int(hc.cat[i]); n > 0 {
 			cf.Values = append(cf.Values, FacetValue{Value: c.Code, Label: catName(c, lang), Count: n})
 		}
 	}
@@ -264,18 +270,18 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 		}
 	}
 	if catID == "" {
-		catID = s.dominantLeaf(hits)
+		catID = s.dominantLeaf(hc, hits.GetCardinality())
 	}
 	for _, code := range s.templates[catID] {
 		ai := s.attrs[code]
 		switch {
 		case len(s.numBM[code]) > 0:
 			key := "n." + code
-			b := baseFor(key)
+			c := countsFor(key, []string{code})
 			f := Facet{Key: key, Name: ai.name(lang), Kind: "numeric", Unit: ai.unit}
 			sel := r.Ranges[code]
 			for _, v := range s.numBM[code] {
-				if n := int(b.AndCardinality(v.bm)); n > 0 {
+				if n := int(c.fv[v.id]); n > 0 {
 					in := r.Ranges != nil && hasRange(r.Ranges, code) && (math.IsNaN(sel[0]) || v.v >= sel[0]-1e-9) && (math.IsNaN(sel[1]) || v.v <= sel[1]+1e-9)
 					f.Values = append(f.Values, FacetValue{Value: formatNum(v.v), Label: formatNum(v.v) + ai.unit, Count: n, Selected: in})
 				}
@@ -285,10 +291,10 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 			}
 		case len(s.valBM[code]) > 0:
 			key := "a." + code
-			b := baseFor(key)
+			c := countsFor(key, []string{code})
 			f := Facet{Key: key, Name: ai.name(lang), Kind: "list"}
-			for v, vb := range s.valBM[code] {
-				if n := int(b.AndCardinality(vb)); n > 0 {
+			for v, id := range s.valID[code] {
+				if n := int(c.fv[id]); n > 0 {
 					f.Values = append(f.Values, FacetValue{Value: v, Label: v, Count: n, Selected: contains(r.Attrs[code], v)})
 				}
 			}
@@ -300,10 +306,10 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 	}
 
 	// Brands and suppliers.
-	bb := baseFor("brand")
+	bc := countsFor("brand", nil)
 	bf := Facet{Key: "brand", Name: label(lang, "品牌", "Brand"), Kind: "list"}
-	for name, b := range s.brandBM {
-		if n := int(bb.AndCardinality(b)); n > 0 {
+	for i, name := range s.brands {
+		if n := int(bc.brand[i]); n > 0 {
 			bf.Values = append(bf.Values, FacetValue{Value: name, Label: name, Count: n, Selected: contains(r.Brands, name)})
 		}
 	}
@@ -312,12 +318,12 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 		out = append(out, bf)
 	}
 	if r.Store == "" {
-		sb := baseFor("supplier")
+		sc := countsFor("supplier", nil)
 		sf := Facet{Key: "supplier", Name: label(lang, "供应商", "Supplier"), Kind: "list"}
-		for i, b := range s.supBM {
-			if n := int(sb.AndCardinality(b)); n > 0 {
+		for i, n := range sc.sup {
+			if n > 0 {
 				sp := s.suppliers[i]
-				sf.Values = append(sf.Values, FacetValue{Value: sp.ID, Label: sp.Name, Count: n, Selected: contains(r.Suppliers, sp.ID)})
+				sf.Values = append(sf.Values, FacetValue{Value: sp.ID, Label: sp.Name, Count: int(n), Selected: contains(r.Suppliers, sp.ID)})
 			}
 		}
 		sortValues(sf.Values)
@@ -327,11 +333,11 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 	}
 
 	// Supplier level (at least), badges and stock.
-	lb := baseFor("level")
+	lc := countsFor("level", nil)
 	lf := Facet{Key: "level", Name: label(lang, "供应商等级", "Supplier level"), Kind: "list"}
 	cum := 0
 	for l := len(s.levelBM) - 1; l >= 1; l-- {
-		cum += int(lb.AndCardinality(s.levelBM[l]))
+		cum += int(lc.level[l])
 		if cum > 0 && l >= 2 {
 			lf.Values = append(lf.Values, FacetValue{Value: strconv.Itoa(l), Label: "L" + strconv.Itoa(l) + label(lang, " 及以上", "+"), Count: cum, Selected: r.MinLevel == l})
 		}
@@ -339,15 +345,15 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 	if len(lf.Values) > 0 {
 		out = append(out, lf)
 	}
-	gb := baseFor("badge")
+	gc := countsFor("badge", nil)
 	gf := Facet{Key: "badge", Name: label(lang, "服务保障", "Assurance"), Kind: "list"}
-	if n := int(gb.AndCardinality(s.baoBM)); n > 0 {
+	if n := int(gc.bao); n > 0 {
 		gf.Values = append(gf.Values, FacetValue{Value: "bao", Label: label(lang, "「保」交易保障", "「保」Trade assurance"), Count: n, Selected: r.Bao})
 	}
-	if n := int(gb.AndCardinality(s.zhuBM)); n > 0 {
+	if n := int(gc.zhu); n > 0 {
 		gf.Values = append(gf.Values, FacetValue{Value: "zhu", Label: label(lang, "「筑」资质认证", "「筑」Verified credentials"), Count: n, Selected: r.Zhu})
 	}
-	if n := int(baseFor("stock").AndCardinality(s.stockBM)); n > 0 {
+	if n := int(countsFor("stock", nil).stock); n > 0 {
 		gf.Values = append(gf.Values, FacetValue{Value: "stock", Label: label(lang, "有货", "In stock"), Count: n, Selected: r.InStock})
 	}
 	if len(gf.Values) > 0 {
@@ -355,7 +361,7 @@ func (s *snapshot) facets(r *Request, fs []filter, textOnly, hits *roaring.Bitma
 	}
 
 	// Price: up to five ranges cut at the bucket boundaries nearest the quantiles.
-	if pf := s.priceFacet(baseFor("price"), r, lang); len(pf.Values) > 0 {
+	if pf := s.priceFacet(countsFor("price", nil).price, r, lang); len(pf.Values) > 0 {
 		out = append(out, pf)
 	}
 	return out
@@ -430,34 +436,29 @@ func leadingNumber(s string) (float64, string) {
 }
 
 // dominantLeaf returns the category holding at least half the hits, deepest first.
-func (s *snapshot) dominantLeaf(hits *roaring.Bitmap) string {
-	total := hits.GetCardinality()
+func (s *snapshot) dominantLeaf(c *counts, total uint64) string {
 	if total == 0 {
 		return ""
 	}
 	best, bestDepth := "", -1
-	for _, c := range s.cats {
-		if len(s.templates[c.ID]) == 0 || c.Depth <= bestDepth {
+	for i, cat := range s.cats {
+		if len(s.templates[cat.ID]) == 0 || cat.Depth <= bestDepth {
 			continue
 		}
-		b := s.catBM[c.ID]
-		if b == nil {
-			continue
-		}
-		if n := hits.AndCardinality(b); n*2 >= total {
-			best, bestDepth = c.ID, c.Depth
+		if n := uint64(c.cat[i]); n > 0 && n*2 >= total {
+			best, bestDepth = cat.ID, cat.Depth
 		}
 	}
 	return best
 }
 
 // priceFacet offers price ranges that split the results into roughly equal parts.
-func (s *snapshot) priceFacet(b *roaring.Bitmap, r *Request, lang string) Facet {
+func (s *snapshot) priceFacet(buckets []uint32, r *Request, lang string) Facet {
 	f := Facet{Key: "price", Name: label(lang, "价格", "Price"), Kind: "price", Unit: "¥"}
-	counts := make([]int, len(s.priceBM))
+	counts := make([]int, len(buckets))
 	total := 0
-	for i, pb := range s.priceBM {
-		counts[i] = int(b.AndCardinality(pb))
+	for i, n := range buckets {
+		counts[i] = int(n)
 		total += counts[i]
 	}
 	if total == 0 {

@@ -2,7 +2,11 @@ package search_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
 	"github.com/zhuchao/zhuchao/internal/demo"
+	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/search"
 )
 
@@ -245,6 +250,38 @@ func TestSearch(t *testing.T) {
 			}
 		})
 
+		// After the outbox test, so that appended and removed documents are covered.
+		t.Run("facet counts: one pass equals bitmap intersection", func(t *testing.T) {
+			r := rand.New(rand.NewPCG(3, 4))
+			qs := []string{"", "", "螺栓", "轴承", "M8", "不锈钢 球阀", "手套", "6204", "DN50", "量子纠缠"}
+			compared := 0
+			for range 150 {
+				req := search.Request{Q: qs[r.IntN(len(qs))]}
+				// One to three facet choices, each from the facets of the request so far.
+				for range 1 + r.IntN(3) {
+					res := ix.Search(req)
+					if len(res.Facets) == 0 {
+						break
+					}
+					req = chooseFacet(r, req, res)
+				}
+				pass, bms, auto := search.SearchCounting(ix, req, true), search.SearchCounting(ix, req, false), ix.Search(req)
+				want := facetCounts(bms.Facets)
+				if got := facetCounts(pass.Facets); !maps.Equal(got, want) {
+					t.Errorf("%+v: one pass counts\n%v\nbitmaps count\n%v", req, got, want)
+				}
+				if got := facetCounts(auto.Facets); !maps.Equal(got, want) {
+					t.Errorf("%+v: automatic choice counts\n%v\nbitmaps count\n%v", req, got, want)
+				}
+				if len(want) > 0 {
+					compared++
+				}
+			}
+			if compared < 100 {
+				t.Fatalf("only %d requests had facets", compared)
+			}
+		})
+
 		t.Run("suggestions by pinyin and initials", func(t *testing.T) {
 			for _, p := range []string{"螺", "luo", "zhou"} {
 				if s := a.Search.Suggest(p, 5); len(s) == 0 {
@@ -270,4 +307,67 @@ func hasProduct(ix *search.Index, r search.Request, id string) bool {
 		}
 	}
 	return false
+}
+
+// chooseFacet narrows req by one value of a random facet of res.
+func chooseFacet(r *rand.Rand, req search.Request, res search.Result) search.Request {
+	f := res.Facets[r.IntN(len(res.Facets))]
+	if len(f.Values) == 0 {
+		return req
+	}
+	v := f.Values[r.IntN(len(f.Values))]
+	switch {
+	case f.Key == "category":
+		req.Category = v.Value
+	case f.Key == "brand":
+		req.Brands = append(slices.Clone(req.Brands), v.Value)
+	case f.Key == "supplier":
+		req.Suppliers = append(slices.Clone(req.Suppliers), v.Value)
+	case f.Key == "level":
+		req.MinLevel, _ = strconv.Atoi(v.Value)
+	case f.Key == "badge":
+		switch v.Value {
+		case "bao":
+			req.Bao = true
+		case "zhu":
+			req.Zhu = true
+		default:
+			req.InStock = true
+		}
+	case f.Key == "price":
+		lo, hi, _ := strings.Cut(v.Value, "-")
+		a, _ := money.ParseUnitPrice(lo)
+		b, _ := money.ParseUnitPrice(hi)
+		req.PriceMin, req.PriceMax = int64(a), int64(b)
+	case strings.HasPrefix(f.Key, "a."):
+		m := maps.Clone(req.Attrs)
+		if m == nil {
+			m = map[string][]string{}
+		}
+		m[f.Key[2:]] = append(slices.Clone(m[f.Key[2:]]), v.Value)
+		req.Attrs = m
+	case strings.HasPrefix(f.Key, "n."):
+		x, err := strconv.ParseFloat(v.Value, 64)
+		if err != nil {
+			return req
+		}
+		m := maps.Clone(req.Ranges)
+		if m == nil {
+			m = map[string][2]float64{}
+		}
+		m[f.Key[2:]] = [2]float64{x, x + float64(r.IntN(2))*x}
+		req.Ranges = m
+	}
+	return req
+}
+
+// facetCounts flattens facets to "key=value" → "count selected", order aside.
+func facetCounts(fs []search.Facet) map[string]string {
+	out := map[string]string{}
+	for _, f := range fs {
+		for _, v := range f.Values {
+			out[f.Key+"="+v.Value+" "+v.Label] = fmt.Sprint(v.Count, v.Selected)
+		}
+	}
+	return out
 }

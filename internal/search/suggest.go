@@ -38,7 +38,7 @@ func (s *snapshot) didYouMean(seg *Segmenter, q string) string {
 			words = []string{r.text}
 		}
 		for _, w := range words {
-			if s.vocab[w] > 0 || s.postings[w] != nil {
+			if s.vocab[w] > 0 || s.hasPosting(w) {
 				out = append(out, w)
 				continue
 			}

@@ -1,0 +1,272 @@
+package search
+
+import (
+	"math"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// Facet counting. Intersecting the hits with every facet value's bitmap costs a walk of
+// the hits per value: with a few hundred values and hits spread over the index that is
+// most of a query's time. Counting instead walks the hits once, reading each
+// document's ordinals (its product's category, brand, supplier, level and badges; its
+// price bucket, stock and parameter values) and adding to counters. Where a facet has
+// only a handful of values and its base is large, bitmap intersection stays cheaper and
+// is used; both give the same counts (TestFacetCountingPaths).
+
+// dims selects what a count covers.
+type dims uint16
+
+const (
+	dimCat dims = 1 << iota
+	dimBrand
+	dimSup
+	dimLevel
+	dimBadge // 「保」 and 「筑」
+	dimStock
+	dimPrice
+	dimAttr
+	dimAll = dimCat | dimBrand | dimSup | dimLevel | dimBadge | dimStock | dimPrice | dimAttr
+)
+
+// dimOf maps a filter key to the facet dimension it narrows.
+func dimOf(key string) dims {
+	switch key {
+	case "brand":
+		return dimBrand
+	case "supplier":
+		return dimSup
+	case "level":
+		return dimLevel
+	case "badge":
+		return dimBadge
+	case "stock":
+		return dimStock
+	case "price":
+		return dimPrice
+	}
+	if len(key) > 2 && (key[:2] == "a." || key[:2] == "n.") {
+		return dimAttr
+	}
+	return 0 // category, store: no facet of their own excludes them
+}
+
+// counts holds the documents of a base per facet value.
+type counts struct {
+	catDirect []uint32 // by category index, documents whose product is in it
+	cat       []uint32 // by category index, documents in it or below (catBM)
+	brand     []uint32
+	sup       []uint32
+	level     [6]uint32
+	zhu, bao  uint32
+	stock     uint32
+	price     []uint32
+	fv        []uint32 // by facet value ordinal
+}
+
+var countsPool = sync.Pool{New: func() any { return &counts{} }}
+
+func grow(xs []uint32, n int) []uint32 {
+	if cap(xs) < n {
+		return make([]uint32, n, n+n/4)
+	}
+	xs = xs[:n]
+	clear(xs)
+	return xs
+}
+
+func (s *snapshot) newCounts() *counts {
+	c := countsPool.Get().(*counts)
+	c.catDirect = grow(c.catDirect, len(s.cats))
+	c.cat = grow(c.cat, len(s.cats))
+	c.brand = grow(c.brand, len(s.brands))
+	c.sup = grow(c.sup, len(s.suppliers))
+	c.price = grow(c.price, len(s.priceBM))
+	c.fv = grow(c.fv, int(s.nfv))
+	c.level = [6]uint32{}
+	c.zhu, c.bao, c.stock = 0, 0, 0
+	return c
+}
+
+func releaseCounts(cs ...*counts) {
+	for _, c := range cs {
+		if c != nil {
+			countsPool.Put(c)
+		}
+	}
+}
+
+// countMode chooses how counts are taken; tests force one path.
+type countMode int
+
+const (
+	countAuto countMode = iota
+	countPass
+	countBitmaps
+)
+
+// count counts base over the dimensions d; codes narrows dimAttr to those attributes
+// when counting by bitmaps (the pass counts every attribute at once).
+func (s *snapshot) count(base *roaring.Bitmap, d dims, codes []string, mode countMode) *counts {
+	c := s.newCounts()
+	if base.IsEmpty() || d == 0 {
+		return c
+	}
+	if mode == countAuto {
+		mode = countPass
+		if d&(dimCat|dimBrand|dimSup|dimAttr|dimPrice) == 0 {
+			// Level, badges and stock: at most seven values, each a run-rich bitmap.
+			card := base.GetCardinality()
+			chunks := uint64(base.Maximum()>>16-base.Minimum()>>16) + 1
+			if 8*chunks*512 < card {
+				mode = countBitmaps
+			}
+		}
+	}
+	if mode == countBitmaps {
+		s.countBitmaps(base, d, codes, c)
+	} else {
+		s.countPass(base, d, c)
+	}
+	return c
+}
+
+// countPass walks base once. A product's documents are consecutive, so product-wide
+// ordinals are added once per run of its documents.
+func (s *snapshot) countPass(base *roaring.Bitmap, d dims, c *counts) {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	buf := sc.buf
+	perDoc := d&(dimPrice|dimStock|dimAttr) != 0
+	perProd := d&(dimCat|dimBrand|dimSup|dimLevel|dimBadge|dimAttr) != 0
+	last, run := uint32(math.MaxUint32), uint32(0)
+	flush := func() {
+		if run == 0 || !perProd {
+			return
+		}
+		pf := &s.pf[last]
+		if d&dimCat != 0 && pf.cat >= 0 {
+			c.catDirect[pf.cat] += run
+		}
+		if d&dimBrand != 0 && pf.brand >= 0 {
+			c.brand[pf.brand] += run
+		}
+		if d&dimSup != 0 {
+			c.sup[pf.sup] += run
+		}
+		if d&dimLevel != 0 && pf.level >= 0 {
+			c.level[pf.level] += run
+		}
+		if d&dimBadge != 0 {
+			if pf.zhu {
+				c.zhu += run
+			}
+			if pf.bao {
+				c.bao += run
+			}
+		}
+		if d&dimAttr != 0 {
+			for _, id := range s.prodFV[pf.fv : pf.fv+pf.nfv] {
+				c.fv[id] += run
+			}
+		}
+	}
+	it := base.ManyIterator()
+	for {
+		n := it.NextMany(buf)
+		if n == 0 {
+			break
+		}
+		for _, x := range buf[:n] {
+			dc := &s.docs[x]
+			if dc.prod != last {
+				flush()
+				last, run = dc.prod, 0
+			}
+			run++
+			if !perDoc {
+				continue
+			}
+			if d&dimPrice != 0 {
+				c.price[dc.bucket]++
+			}
+			if d&dimStock != 0 && dc.stock {
+				c.stock++
+			}
+			if d&dimAttr != 0 && dc.nfv > 0 {
+				for _, id := range s.docFV[dc.fv : dc.fv+uint32(dc.nfv)] {
+					c.fv[id]++
+				}
+			}
+		}
+	}
+	flush()
+	if d&dimCat != 0 {
+		for i, n := range c.catDirect {
+			if n == 0 {
+				continue
+			}
+			for _, a := range s.catAnc[i] {
+				c.cat[a] += n
+			}
+		}
+	}
+}
+
+// countBitmaps counts by intersecting base with each value's bitmap.
+func (s *snapshot) countBitmaps(base *roaring.Bitmap, d dims, codes []string, c *counts) {
+	base = dense(base)
+	and := func(b *roaring.Bitmap) uint32 {
+		if b == nil {
+			return 0
+		}
+		return uint32(base.AndCardinality(b))
+	}
+	if d&dimCat != 0 {
+		for i, cat := range s.cats {
+			c.cat[i] = and(s.catBM[cat.ID])
+		}
+	}
+	if d&dimBrand != 0 {
+		for i, name := range s.brands {
+			c.brand[i] = and(s.brandBM[name])
+		}
+	}
+	if d&dimSup != 0 {
+		for i, b := range s.supBM {
+			c.sup[i] = and(b)
+		}
+	}
+	if d&dimLevel != 0 {
+		for i, b := range s.levelBM {
+			c.level[i] = and(b)
+		}
+	}
+	if d&dimBadge != 0 {
+		c.zhu, c.bao = and(s.zhuBM), and(s.baoBM)
+	}
+	if d&dimStock != 0 {
+		c.stock = and(s.stockBM)
+	}
+	if d&dimPrice != 0 {
+		for i, b := range s.priceBM {
+			c.price[i] = and(b)
+		}
+	}
+	if d&dimAttr != 0 {
+		if codes == nil {
+			for code := range s.attrs {
+				codes = append(codes, code)
+			}
+		}
+		for _, code := range codes {
+			for _, v := range s.numBM[code] {
+				c.fv[v.id] = and(v.bm)
+			}
+			for t, b := range s.valBM[code] {
+				c.fv[s.valID[code][t]] = and(b)
+			}
+		}
+	}
+}
