@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -36,6 +37,7 @@ type Deps struct {
 	Notify      *notify.Service
 	CatalogEdit *catalog.Service
 	Search      *search.Service
+	Buyer       *buyer.Service
 }
 
 // API serves /api/v1.
@@ -89,6 +91,7 @@ func New(d Deps) *API {
 	a.addSupplierRoutes()
 	a.addCatalogRoutes()
 	a.addSearchRoutes()
+	a.addBuyerRoutes()
 	return a
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
+	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -55,6 +56,7 @@ type Deps struct {
 	Standing *standing.Service
 	Bulk     *bulk.Service
 	Freight  *freight.Service
+	Buyer    *buyer.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -136,7 +138,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "GET /home", httpx.SignedIn, h.areaHome)
 
 	h.route(mux, "GET /buyer/{$}", httpx.BuyerAny, h.buyerHome)
-	h.route(mux, "GET /buyer/members", httpx.BuyerAny, h.orgMembers("buyer"))
 
 	h.route(mux, "GET /seller/{$}", httpx.Seller, h.sellerHome)
 	h.route(mux, "GET /seller/products", httpx.Seller, h.sellerProducts)
@@ -161,6 +162,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerStanding(mux)
 	h.registerBulk(mux)
 	h.registerFreight(mux)
+	h.registerBuyer(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
