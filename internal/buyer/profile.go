@@ -13,7 +13,7 @@ import (
 // ProfileInput is the company profile as a form or the API gives it. An empty
 // BankAccount keeps the account on file (pages show it masked, never in full).
 type ProfileInput struct {
-	Name, CreditCode                         string
+	Name, CreditCode                          string
 	InvoiceTitle, TaxID, RegAddress, RegPhone string
 	BankName, BankAccount, InvoiceType        string
 }

@@ -249,6 +249,7 @@ func (s *Service) ImportLines(ctx context.Context, p *identity.Principal, listID
 		if !ok {
 			continue
 		}
+		checkQty(&v, field, k, qty)
 		note := strings.Join(parts[2:], " ")
 		if len([]rune(note)) > 100 {
 			note = string([]rune(note)[:100])

@@ -34,7 +34,8 @@ type Division struct {
 }
 
 type divisionIndex struct {
-	byCode   map[string]Division
+	byCode   map[string]Division // the most specific division with the code
+	byLevel  [4]map[string]Division
 	children map[string][]Division // by parent code; "" holds the provinces
 }
 
@@ -49,6 +50,9 @@ func pad6(c string) string { return c + strings.Repeat("0", 6-len(c)) }
 func divisions() *divisionIndex {
 	divOnce.Do(func() {
 		idx := &divisionIndex{byCode: map[string]Division{}, children: map[string][]Division{}}
+		for i := range idx.byLevel {
+			idx.byLevel[i] = map[string]Division{}
+		}
 		names := map[string]string{} // by short code
 		for _, line := range strings.Split(divisionsTxt, "\n") {
 			if line == "" || line[0] == '#' {
@@ -71,7 +75,8 @@ func divisions() *divisionIndex {
 			case LevelCounty:
 				parent = pad6(code[:4])
 			}
-			idx.byCode[d.Code] = d
+			idx.byCode[d.Code] = d // a county sorts after its city: the county wins
+			idx.byLevel[d.Level][d.Code] = d
 			idx.children[parent] = append(idx.children[parent], d)
 		}
 		for _, list := range idx.children {
@@ -82,9 +87,19 @@ func divisions() *divisionIndex {
 	return divIdx
 }
 
-// LookupDivision returns the division with a six-digit code.
+// LookupDivision returns the division with a six-digit code: the county for the three
+// cities without counties, whose county-level entry shares the city's code.
 func LookupDivision(code string) (Division, bool) {
 	d, ok := divisions().byCode[code]
+	return d, ok
+}
+
+// LookupDivisionAt returns the division with a six-digit code at one level.
+func LookupDivisionAt(code string, level int) (Division, bool) {
+	if level < LevelProvince || level > LevelCounty {
+		return Division{}, false
+	}
+	d, ok := divisions().byLevel[level][code]
 	return d, ok
 }
 
@@ -110,11 +125,11 @@ func DivisionPath(code string) []Division {
 	}
 	var out []Division
 	if d.Level >= LevelProvince {
-		p, _ := LookupDivision(code[:2] + "0000")
+		p, _ := LookupDivisionAt(code[:2]+"0000", LevelProvince)
 		out = append(out, p)
 	}
 	if d.Level >= LevelCity {
-		c, _ := LookupDivision(code[:4] + "00")
+		c, _ := LookupDivisionAt(code[:4]+"00", LevelCity)
 		out = append(out, c)
 	}
 	if d.Level == LevelCounty {
@@ -154,8 +169,7 @@ func ValidCounty(code string) error {
 			return &CharError{Pos: i + 1, Char: r, What: "division codes are digits"}
 		}
 	}
-	d, ok := LookupDivision(code)
-	if !ok || d.Level != LevelCounty {
+	if _, ok := LookupDivisionAt(code, LevelCounty); !ok {
 		return fmt.Errorf("%w: %s is not a county-level division", ErrUnknownDivision, code)
 	}
 	return nil

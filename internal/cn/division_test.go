@@ -27,6 +27,9 @@ func TestDivisions(t *testing.T) {
 		}
 	}
 	// Cities without counties have one county-level entry with their own code.
+	if d, _ := LookupDivisionAt("441900", LevelCity); d.Name != "东莞市" {
+		t.Errorf("东莞 as a city: %v", d)
+	}
 	if c := DivisionChildren("441900"); len(c) != 1 || c[0].Code != "441900" || c[0].Level != LevelCounty {
 		t.Errorf("东莞's children: %v", c)
 	}

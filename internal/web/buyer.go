@@ -214,15 +214,15 @@ type divisionPicker struct {
 // under its parent is dropped.
 func newPicker(province, city, county string) divisionPicker {
 	d := divisionPicker{Provinces: cn.Provinces()}
-	if x, ok := cn.LookupDivision(province); ok && x.Level == cn.LevelProvince {
+	if _, ok := cn.LookupDivisionAt(province, cn.LevelProvince); ok {
 		d.Province = province
 		d.Cities = cn.DivisionChildren(province)
 	}
-	if x, ok := cn.LookupDivision(city); ok && x.Level == cn.LevelCity && d.Province != "" && city[:2] == d.Province[:2] {
+	if _, ok := cn.LookupDivisionAt(city, cn.LevelCity); ok && d.Province != "" && city[:2] == d.Province[:2] {
 		d.City = city
 		d.Counties = cn.DivisionChildren(city)
 	}
-	if x, ok := cn.LookupDivision(county); ok && x.Level == cn.LevelCounty && d.City != "" && county[:4] == d.City[:4] {
+	if _, ok := cn.LookupDivisionAt(county, cn.LevelCounty); ok && d.City != "" && county[:4] == d.City[:4] {
 		d.County = county
 	}
 	// A city with one county-level entry (东莞, 中山, 儋州) chooses it.
