@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/deposit"
@@ -38,6 +39,7 @@ type Deps struct {
 	CatalogEdit *catalog.Service
 	Search      *search.Service
 	Channels    *channel.Service
+	Buyer       *buyer.Service
 }
 
 // API serves /api/v1.
@@ -92,6 +94,7 @@ func New(d Deps) *API {
 	a.addCatalogRoutes()
 	a.addSearchRoutes()
 	a.addChannelRoutes()
+	a.addBuyerRoutes()
 	return a
 }
 

@@ -105,9 +105,20 @@ func (a *API) Spec() obj {
 					"description": "Retries with the same key and body replay the first response; the same key with another body is refused (422); a concurrent request with the key gets 409."},
 				"AcceptLanguage": obj{"name": "Accept-Language", "in": "header", "required": false, "schema": obj{"type": "string"}, "description": "zh-CN (default) or en, for messages"},
 			},
-			"schemas": schemas(),
+			"schemas": merged(schemas(), buyerSchemas()),
 		},
 	}
+}
+
+// merged joins component schema sets.
+func merged(sets ...obj) obj {
+	out := obj{}
+	for _, s := range sets {
+		for k, v := range s {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 func ref(name string) obj { return obj{"$ref": "#/components/schemas/" + name} }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/api"
 	"github.com/zhuchao/zhuchao/internal/bulk"
+	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/config"
@@ -43,6 +44,7 @@ type App struct {
 	Deposit  *deposit.Service
 	Standing *standing.Service
 	Freight  *freight.Service
+	Buyer    *buyer.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -77,6 +79,7 @@ func New(d *db.DB, now func() time.Time) *App {
 		}}
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
+	a.Buyer = &buyer.Service{DB: d, Store: st, Audit: st, Now: now}
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -102,7 +105,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 		Channels: a.Channels, SearchRules: a.SearchRules,
@@ -112,7 +115,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer}),
 	}
 	s.Build()
 	return s, nil

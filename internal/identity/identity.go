@@ -161,6 +161,11 @@ type Store interface {
 	AddRole(ctx context.Context, orgID, userID string, role Role, at time.Time) error
 	Memberships(ctx context.Context, userID string) ([]Membership, error)
 	Members(ctx context.Context, orgID string) ([]Member, error)
+	// RemoveRole withdraws one role; withdrawing a role not held is a no-op.
+	RemoveRole(ctx context.Context, orgID, userID string, role Role) error
+	// LockOrg takes the organisation's row lock for the rest of the transaction, so
+	// checks such as "never the last owner" hold under concurrency.
+	LockOrg(ctx context.Context, orgID string, at time.Time) error
 
 	CreateToken(ctx context.Context, t *Token, hash string) error
 	TokenByHash(ctx context.Context, hash string) (*Token, error)

@@ -330,3 +330,17 @@ func (s *Store) ResetHits(ctx context.Context, key string) error {
 	_, err := s.DB.Exec(ctx, `DELETE FROM rate_limits WHERE key = ?`, key)
 	return err
 }
+
+// RemoveRole withdraws a role; withdrawing one not held is a no-op.
+func (s *Store) RemoveRole(ctx context.Context, orgID, userID string, role identity.Role) error {
+	if _, err := s.DB.Exec(ctx, `DELETE FROM memberships WHERE org_id = ? AND user_id = ? AND role = ?`, orgID, userID, string(role)); err != nil {
+		return fmt.Errorf("store: remove role: %w", err)
+	}
+	return nil
+}
+
+// LockOrg touches the organisation's row, which holds its lock (PostgreSQL) until the
+// transaction ends; SQLite's writer is already alone.
+func (s *Store) LockOrg(ctx context.Context, orgID string, at time.Time) error {
+	return s.execOne(ctx, "err.not_found", `UPDATE orgs SET updated_at = ? WHERE id = ?`, db.Millis(at), orgID)
+}

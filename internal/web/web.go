@@ -15,6 +15,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
+	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/deposit"
@@ -58,6 +59,7 @@ type Deps struct {
 	Standing *standing.Service
 	Bulk     *bulk.Service
 	Freight  *freight.Service
+	Buyer    *buyer.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -148,7 +150,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "GET /home", httpx.SignedIn, h.areaHome)
 
 	h.route(mux, "GET /buyer/{$}", httpx.BuyerAny, h.buyerHome)
-	h.route(mux, "GET /buyer/members", httpx.BuyerAny, h.orgMembers("buyer"))
 
 	h.route(mux, "GET /seller/{$}", httpx.Seller, h.sellerHome)
 	h.route(mux, "GET /seller/products", httpx.Seller, h.sellerProducts)
@@ -176,6 +177,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerSEO(mux)
 	h.registerChannels(mux)
 	h.registerSearchRules(mux)
+	h.registerBuyer(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
