@@ -24,7 +24,7 @@ const (
 // SitemapSources lists the storefront's pages for the sitemaps: products, stores and
 // categories. Channel pages join as one more seo.Source.
 func (s *Store) SitemapSources() []seo.Source {
-	return []seo.Source{sitemapProducts{s}, sitemapStores{s}, sitemapCategories{s}}
+	return []seo.Source{sitemapProducts{s}, sitemapStores{s}, sitemapCategories{s}, sitemapChannels{s}}
 }
 
 // pages groups rows numbered in a stable order into files of per and returns each
@@ -388,4 +388,18 @@ func (s *Store) PushCounts(ctx context.Context) (map[string]int, error) {
 		out[st] = n
 	}
 	return out, rows.Err()
+}
+
+// sitemapChannels lists the published channel pages (频道页).
+type sitemapChannels struct{ s *Store }
+
+func (sitemapChannels) Name() string { return "channels" }
+
+func (x sitemapChannels) Pages(ctx context.Context, per int) ([]time.Time, error) {
+	return x.s.pages(ctx, "channels", `SELECT ROW_NUMBER() OVER (ORDER BY slug) - 1 AS rn, updated_at AS modified FROM channels WHERE published`, per)
+}
+
+func (x sitemapChannels) Entries(ctx context.Context, page, per int, fn func(seo.Entry) error) error {
+	return x.s.entries(ctx, "channels", `SELECT slug, updated_at FROM channels WHERE published ORDER BY slug LIMIT ? OFFSET ?`,
+		[]any{per, page * per}, "/ch/", fn)
 }
