@@ -97,6 +97,9 @@ var DefaultSynonyms = [][]string{
 	{"垫圈", "垫片", "washer"},
 	{"轴承", "bearing"},
 	{"不锈钢", "sus", "stainless"},
+	// Stainless grades as buyers type them (JIS SUS304 is 304, S30408 in GB/T 20878).
+	{"sus304", "304不锈钢", "不锈钢304"},
+	{"sus316", "316不锈钢", "不锈钢316"},
 	{"球阀", "ball valve"},
 	{"手套", "glove"},
 	{"安全帽", "头盔"},

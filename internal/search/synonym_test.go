@@ -1,0 +1,37 @@
+package search_test
+
+import (
+	"testing"
+
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/search"
+)
+
+// Buyers type stainless grades the Japanese way (SUS304) as often as the Chinese way
+// (304不锈钢): both find the same products.
+func TestStainlessGradeSynonyms(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ix := demoIndex(t, d).Search.Index
+		ids := func(q string) map[string]bool {
+			r := ix.Search(search.Request{Q: q, Size: 50})
+			out := map[string]bool{}
+			for _, it := range r.Items {
+				out[it.ProductID] = true
+			}
+			if len(r.Dropped) > 0 {
+				t.Errorf("%s: dropped %v", q, r.Dropped)
+			}
+			return out
+		}
+		cn, jis := ids("304不锈钢"), ids("SUS304")
+		if len(cn) == 0 || len(cn) != len(jis) {
+			t.Fatalf("304不锈钢 finds %d products, SUS304 %d", len(cn), len(jis))
+		}
+		for id := range cn {
+			if !jis[id] {
+				t.Errorf("SUS304 misses %s", id)
+			}
+		}
+	})
+}
