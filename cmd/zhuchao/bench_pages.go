@@ -179,7 +179,8 @@ func runBenchPages(ctx context.Context, args []string, stdout io.Writer) error {
 		shorten(sp.path, 28), pageRPS, ratio*100, verdict(ratio >= 0.25))
 	fmt.Fprintf(stdout, "  the same, each rendered afresh       %10.0f requests/s  = %.1f%% (every request searches and renders)\n",
 		freshRPS, freshRPS/max(staticRPS, 1)*100)
-	a.Search.FlushLogs(context.WithoutCancel(ctx))
+	cancel()
+	a.Search.Wait()
 
 	return runLighthouse(ctx, stdout, *lighthouse, base, pages)
 }

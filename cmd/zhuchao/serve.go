@@ -77,7 +77,9 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 	}
 	// The search index is built before the first request so that no page lists from a
 	// half-built index; then the outbox keeps it current.
-	if err := a.Search.Start(ctx); err != nil {
+	searchCtx, stopSearch := context.WithCancel(ctx)
+	defer stopSearch()
+	if err := a.Search.Start(searchCtx); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	startJobs(ctx, d, s, func(r *jobs.Runner) { a.RegisterSEOPush(ctx, r, cfg) })
@@ -90,7 +92,10 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 	if banner != nil {
 		banner(addr)
 	}
-	return s.Run(ctx, ln)
+	err = s.Run(ctx, ln)
+	stopSearch()
+	a.Search.Wait() // the last search log entries are written before the database closes
+	return err
 }
 
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {

@@ -73,7 +73,8 @@ type Service struct {
 	hotAt   time.Time
 	rebuild bool
 	builtAt time.Time
-	mu      sync.Mutex // one Sync at a time
+	mu      sync.Mutex    // one Sync at a time
+	done    chan struct{} // closed when Start's loop has flushed the log and stopped
 }
 
 var (
@@ -131,7 +132,9 @@ func (s *Service) Start(ctx context.Context) error {
 	if poll <= 0 {
 		poll = 250 * time.Millisecond
 	}
+	s.done = make(chan struct{})
 	go func() {
+		defer close(s.done)
 		tick := time.NewTicker(poll)
 		defer tick.Stop()
 		flush := time.NewTicker(time.Second)
@@ -151,6 +154,14 @@ func (s *Service) Start(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// Wait returns once the loop Start began has ended (its context was cancelled) and the
+// queued search log has been written, so the database may be closed after it.
+func (s *Service) Wait() {
+	if s.done != nil {
+		<-s.done
+	}
 }
 
 // Sync applies the outbox events after the index's position, rebuilding when the
