@@ -68,6 +68,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	conc := fs.Int("concurrency", 2, "goroutines issuing queries")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured run (not the build) to this file")
 	buildProfile := fs.String("buildprofile", "", "write a CPU profile of the index build to this file")
+	slowest := fs.Int("slowest", 0, "list the N queries of the mix with the slowest single run")
 	memProfile := fs.String("memprofile", "", "write a heap profile (allocations of the build, live objects after it) to this file")
 	if err := cfg.Parse(fs, args[1:]); err != nil {
 		return err
@@ -139,6 +140,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	var next atomic.Int64
 	var zero [2]atomic.Int64
 	var order atomic.Uint64
+	worst := make([]atomic.Uint32, len(mix.run)) // each query's slowest run, ns
 	runCtx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
 	fmt.Fprintf(stdout, "\nRunning the mix for %s with %d goroutine(s) …\n", dur, *conc)
@@ -151,10 +153,13 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	for range *conc {
 		wg.Go(func() {
 			for runCtx.Err() == nil {
-				q := mix.run[order.Add(1)%uint64(len(mix.run))]
+				qi := order.Add(1) % uint64(len(mix.run))
+				q := mix.run[qi]
 				t := time.Now()
 				res := ix.Search(q.req)
 				ns := time.Since(t)
+				for w := worst[qi].Load(); uint32(min(ns, 1<<32-1)) > w && !worst[qi].CompareAndSwap(w, uint32(min(ns, 1<<32-1))); w = worst[qi].Load() {
+				}
 				if res.Total == 0 {
 					zero[q.class].Add(1)
 				}
@@ -175,6 +180,18 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "(The run stopped early after %s: %d latencies recorded, the most it holds.)\n", elapsed.Round(time.Millisecond), n)
 	}
 	printTable(stdout, rec[:n], [2]int64{zero[0].Load(), zero[1].Load()}, elapsed, *conc)
+	if *slowest > 0 {
+		idx := make([]int, len(worst))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return int(worst[b].Load()) - int(worst[a].Load()) })
+		fmt.Fprintf(stdout, "\nSlowest single runs:\n")
+		for _, i := range idx[:min(*slowest, len(idx))] {
+			q := mix.run[i]
+			fmt.Fprintf(stdout, "  %9s  %-18s %+v\n", ms(time.Duration(worst[i].Load())), classNames[q.class], q.req)
+		}
+	}
 	printMemory(stdout, "Memory after the run")
 	runtime.KeepAlive(ix) // the figures above include the index
 	return ctx.Err()

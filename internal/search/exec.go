@@ -3,6 +3,7 @@ package search
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -217,25 +218,29 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 	if hi == 0 {
 		hi = math.MaxInt64
 	}
-	out := roaring.New()
 	bl, bh := priceBucket(lo), priceBucket(hi)
+	var whole []*roaring.Bitmap
+	var edge []uint32
+	buf := make([]uint32, 1024)
 	for b, x := range s.priceBM {
 		if b < bl || b > bh {
 			continue
 		}
 		if b > bl && b < bh {
-			out.Or(x)
+			whole = append(whole, x)
 			continue
 		}
-		it := x.Iterator()
-		for it.HasNext() {
-			d := it.Next()
-			if p := s.docs[d].price; p >= lo && p <= hi {
-				out.Add(d)
+		it := x.ManyIterator()
+		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
+			for _, d := range buf[:n] {
+				if p := s.docs[d].price; p >= lo && p <= hi {
+					edge = append(edge, d)
+				}
 			}
 		}
 	}
-	return out
+	slices.Sort(edge) // the two edge buckets interleave
+	return roaring.FastOr(append(whole, roaring.BitmapOf(edge...))...)
 }
 
 // scratch is per-query working memory indexed by product, reused across queries.
@@ -246,6 +251,7 @@ type scratch struct {
 	count []int32
 	first []uint32
 	buf   []uint32
+	flat  []uint32
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]uint32, 512)} }}

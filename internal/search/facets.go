@@ -270,3 +270,51 @@ func (s *snapshot) countBitmaps(base *roaring.Bitmap, d dims, codes []string, c 
 		}
 	}
 }
+
+// andAll intersects bitmaps into a new one, starting from the smallest. Roaring turns a
+// run-by-run intersection that comes out sparse into an array one run at a time,
+// reallocating the array for each; so when others hold runs, the smallest is first
+// copied without run containers, and an array or bitset container against runs is one
+// linear pass.
+func andAll(bs ...*roaring.Bitmap) *roaring.Bitmap {
+	if len(bs) == 0 {
+		return roaring.New()
+	}
+	small, n := 0, bs[0].GetCardinality()
+	for i, b := range bs[1:] {
+		if c := b.GetCardinality(); c < n {
+			small, n = i+1, c
+		}
+	}
+	runs := false
+	for i, b := range bs {
+		runs = runs || i != small && b.HasRunCompression()
+	}
+	var out *roaring.Bitmap
+	if runs && bs[small].HasRunCompression() {
+		out = flat(bs[small], n)
+	} else {
+		out = bs[small].Clone()
+	}
+	for i, b := range bs {
+		if i != small && !out.IsEmpty() {
+			out.And(b)
+		}
+	}
+	return out
+}
+
+// flat copies b (of n documents) without run containers.
+func flat(b *roaring.Bitmap, n uint64) *roaring.Bitmap {
+	if n >= 1<<16 {
+		return roaring.FromDense(b.ToDense(), false)
+	}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	if uint64(cap(sc.flat)) < n {
+		sc.flat = make([]uint32, n, 1<<16)
+	}
+	vals := sc.flat[:n]
+	b.ManyIterator().NextMany(vals)
+	return roaring.BitmapOf(vals...)
+}

@@ -76,12 +76,12 @@ type snapshot struct {
 	prodByID map[string]uint32
 	live     *roaring.Bitmap
 
-	postings map[string]posting
+	postings postings
 	// building is set while build fills the snapshot: postings of several runs collect
 	// their runs in more and become bitmaps in finish, and other bitmaps are filled
 	// document by document, both avoiding roaring's copy of a run container per range.
 	building bool
-	more     map[string][]uint32
+	more     map[uint32][]uint32 // posting → its runs after the first, as lo, hi pairs
 
 	cats      []catalog.Category
 	catByID   map[string]int
@@ -164,117 +164,6 @@ func (s *snapshot) spec(d uint32) []catalog.Value {
 	return out
 }
 
-// posting is the documents of one token. Most tokens (an SKU code's parts, a word of
-// one product) are one run of consecutive documents and hold no bitmap.
-type posting struct {
-	bm     *roaring.Bitmap // nil when the documents are the run [lo, hi)
-	lo, hi uint32
-}
-
-// addPosting adds the documents [lo, hi), above any it holds, to token t's posting.
-func (s *snapshot) addPosting(t string, lo, hi uint32) {
-	p, ok := s.postings[t]
-	switch {
-	case !ok:
-		t = strings.Clone(t) // the key must not hold the whole text it was cut from
-		p = posting{lo: lo, hi: hi}
-	case p.bm != nil:
-		p.bm.AddRange(uint64(lo), uint64(hi))
-		return
-	case p.hi == lo && s.more[t] == nil:
-		p.hi = hi
-	case s.building:
-		m := s.more[t]
-		if n := len(m); n > 0 && m[n-1] == lo {
-			m[n-1] = hi
-		} else {
-			m = append(m, lo, hi)
-		}
-		s.more[t] = m
-		return
-	default:
-		p.bm = roaring.New()
-		p.bm.AddRange(uint64(p.lo), uint64(p.hi))
-		p.bm.AddRange(uint64(lo), uint64(hi))
-	}
-	s.postings[t] = p
-}
-
-func (s *snapshot) hasPosting(t string) bool {
-	_, ok := s.postings[t]
-	return ok
-}
-
-// postingBM returns token t's documents as a bitmap, nil when it has none.
-func (s *snapshot) postingBM(t string) *roaring.Bitmap {
-	p, ok := s.postings[t]
-	if !ok {
-		return nil
-	}
-	if p.bm != nil {
-		return p.bm
-	}
-	b := roaring.New()
-	b.AddRange(uint64(p.lo), uint64(p.hi))
-	return b
-}
-
-// finishPostings makes the postings of several runs into bitmaps.
-func (s *snapshot) finishPostings() {
-	var vals []uint32
-	var words []uint64
-	for t, m := range s.more {
-		p := s.postings[t]
-		n := p.hi - p.lo
-		for i := 0; i < len(m); i += 2 {
-			n += m[i+1] - m[i]
-		}
-		b := roaring.New()
-		if n < 4096 {
-			vals = vals[:0]
-			for d := p.lo; d < p.hi; d++ {
-				vals = append(vals, d)
-			}
-			for i := 0; i < len(m); i += 2 {
-				for d := m[i]; d < m[i+1]; d++ {
-					vals = append(vals, d)
-				}
-			}
-			b.AddMany(vals)
-		} else {
-			// Many documents: set them in a plain bitset and convert it whole.
-			top := int(m[len(m)-1]-1)/64 + 1
-			if len(words) < top {
-				words = make([]uint64, top+top/4)
-			}
-			setBits(words, p.lo, p.hi)
-			for i := 0; i < len(m); i += 2 {
-				setBits(words, m[i], m[i+1])
-			}
-			b.FromDense(words[:top], true)
-			clear(words[:top])
-		}
-		b.RunOptimize()
-		s.postings[t] = posting{bm: b}
-		delete(s.more, t)
-	}
-	s.more = nil
-}
-
-// setBits sets bits [lo, hi) of a bitset.
-func setBits(w []uint64, lo, hi uint32) {
-	for lo < hi && lo%64 != 0 {
-		w[lo/64] |= 1 << (lo % 64)
-		lo++
-	}
-	for ; lo+64 <= hi; lo += 64 {
-		w[lo/64] = ^uint64(0)
-	}
-	for ; lo < hi; lo++ {
-		w[lo/64] |= 1 << (lo % 64)
-	}
-}
-
 // addDocs adds the documents [lo, hi) to a facet or filter bitmap: while building, one
 // by one (appending to array and bitset containers), after it as a range.
 func (s *snapshot) addDocs(b *roaring.Bitmap, lo, hi uint32) {
@@ -301,7 +190,7 @@ func newSnapshot() *snapshot {
 	s := &snapshot{
 		prodByID:  map[string]uint32{},
 		live:      roaring.New(),
-		postings:  map[string]posting{},
+		postings:  newPostings(),
 		catByID:   map[string]int{},
 		catByCode: map[string]int{},
 		catBM:     map[string]*roaring.Bitmap{},
@@ -711,10 +600,8 @@ func (s *snapshot) buildDict() {
 }
 
 func (s *snapshot) optimize() {
-	for _, p := range s.postings {
-		if p.bm != nil {
-			p.bm.RunOptimize()
-		}
+	for _, b := range s.postings.bms {
+		b.RunOptimize()
 	}
 	for _, b := range s.catBM {
 		b.RunOptimize()
@@ -807,7 +694,7 @@ func build(ctx context.Context, src Source, seg *Segmenter) (*snapshot, error) {
 		}
 		return all[i].p.Created.After(all[j].p.Created)
 	})
-	s.building, s.more = true, map[string][]uint32{}
+	s.building, s.more = true, map[uint32][]uint32{}
 	for i := range all {
 		s.add(seg, all[i].p)
 		all[i].p = nil

@@ -63,7 +63,7 @@ func (s *snapshot) hanMatch(w string) *roaring.Bitmap {
 		prev = i
 	}
 	sort.Slice(grams, func(i, j int) bool { return grams[i].GetCardinality() < grams[j].GetCardinality() })
-	return roaring.FastAnd(grams...)
+	return andAll(grams...)
 }
 
 // asciiMatch finds documents holding an ASCII run: the run itself, its joined form, or
@@ -78,7 +78,7 @@ func (s *snapshot) asciiMatch(t string) (match, strong *roaring.Bitmap) {
 	for _, p := range parts {
 		ps = append(ps, s.posting(p))
 	}
-	all := roaring.FastAnd(ps...)
+	all := andAll(ps...)
 	return roaring.FastOr(exact, s.posting(joined), all), roaring.Or(exact, s.posting(joined))
 }
 
@@ -117,8 +117,8 @@ func (s *snapshot) wordMatch(w string) (match, strong *roaring.Bitmap) {
 		m, st := s.asciiMatch(r.text)
 		ms, ss = append(ms, m), append(ss, st)
 	}
-	match = roaring.FastAnd(ms...)
-	strong = roaring.FastAnd(ss...)
+	match = andAll(ms...)
+	strong = andAll(ss...)
 	strong.And(match)
 	return match, strong
 }

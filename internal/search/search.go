@@ -65,7 +65,7 @@ func (ix *Index) Stats() Stats {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	s := ix.cur
-	return Stats{Docs: len(s.docs), Live: int(s.live.GetCardinality()), Products: len(s.prodByID), Tokens: len(s.postings), Appended: s.appended, Built: s.built}
+	return Stats{Docs: len(s.docs), Live: int(s.live.GetCardinality()), Products: len(s.prodByID), Tokens: len(s.postings.ents), Appended: s.appended, Built: s.built}
 }
 
 // Search runs one request.
@@ -99,7 +99,7 @@ func (ix *Index) search(r Request, mode countMode) Result {
 		for _, f := range fs {
 			bs = append(bs, f.bm)
 		}
-		base = roaring.FastAnd(bs...)
+		base = andAll(bs...)
 	}
 	hits, strong, dropped := s.match(base, clauses)
 	if len(clauses) > 0 && hits.IsEmpty() {
@@ -153,7 +153,7 @@ func (s *snapshot) match(base *roaring.Bitmap, clauses []clause) (hits, strong *
 			}
 		}
 		sort.Slice(bs, func(i, j int) bool { return bs[i].GetCardinality() < bs[j].GetCardinality() })
-		return roaring.FastAnd(bs...)
+		return andAll(bs...)
 	}
 	hits = and()
 	for round := 0; hits.IsEmpty() && round < 2 && len(clauses) > 1; round++ {
@@ -184,7 +184,7 @@ func (s *snapshot) match(base *roaring.Bitmap, clauses []clause) (hits, strong *
 			bs = append(bs, c.strong)
 		}
 	}
-	return hits, roaring.FastAnd(bs...), dropped
+	return hits, andAll(bs...), dropped
 }
 
 // textHits is the live documents matching the clauses that were kept.
@@ -195,7 +195,7 @@ func (s *snapshot) textHits(clauses []clause, dropped []string) *roaring.Bitmap 
 			bs = append(bs, c.match)
 		}
 	}
-	return roaring.FastAnd(bs...)
+	return andAll(bs...)
 }
 
 // facetsBy counts the choices of every facet the result can be narrowed by.
@@ -230,7 +230,7 @@ func (s *snapshot) facetsBy(r *Request, fs []filter, textOnly, hits *roaring.Bit
 				bs = append(bs, f.bm)
 			}
 		}
-		c := s.count(roaring.FastAnd(bs...), dimOf(key), codes, mode)
+		c := s.count(andAll(bs...), dimOf(key), codes, mode)
 		extra = append(extra, c)
 		return c
 	}
