@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -46,21 +47,24 @@ func xmlHeaders(w http.ResponseWriter) {
 }
 
 func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
-	xmlHeaders(w)
-	if err := h.Sitemaps.WriteIndex(r.Context(), w, h.baseURL(r)); err != nil {
-		// Part of the answer may be out: log, and let the crawler see a broken file.
-		slog.ErrorContext(r.Context(), "sitemap index", "err", err)
+	// The index is small (a line per 50,000 pages): built whole, so a failure is a
+	// clean error rather than half a file.
+	var b bytes.Buffer
+	if err := h.Sitemaps.WriteIndex(r.Context(), &b, h.baseURL(r)); err != nil {
+		return err
 	}
-	return nil
+	xmlHeaders(w)
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 func (h *Handler) sitemapChild(w http.ResponseWriter, r *http.Request) error {
-	src, page, err := h.Sitemaps.Child(r.Context(), r.PathValue("file"))
+	src, f, err := h.Sitemaps.Child(r.Context(), r.PathValue("file"))
 	if err != nil {
 		return err
 	}
 	xmlHeaders(w)
-	if err := h.Sitemaps.WriteChild(r.Context(), w, h.baseURL(r), src, page); err != nil {
+	if err := h.Sitemaps.WriteChild(r.Context(), w, h.baseURL(r), src, f); err != nil {
 		slog.ErrorContext(r.Context(), "sitemap", "file", r.PathValue("file"), "err", err)
 	}
 	return nil
@@ -208,7 +212,7 @@ func (h *Handler) related(r *http.Request, d *catalog.Detail, n int) []search.It
 func productMeta(p *Page, pd *productData) *seo.Meta {
 	d := pd.D
 	canon := p.base + "/p/" + d.Product.ID
-	m := &seo.Meta{Canonical: canon, Title: seo.Title(d.Brand.Name, d.Product.Title, d.Product.Model, d.SupplierName)}
+	m := &seo.Meta{Canonical: canon, Title: seo.WithTail(seo.Title(d.Brand.Name, d.Product.Title, d.Product.Model), d.SupplierName, p.Site.Name)}
 	var params []string
 	for _, a := range d.Product.Attrs {
 		if len(params) == 4 {
