@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/httpx"
@@ -178,13 +180,60 @@ func reverse(xs []string) []string {
 	return out
 }
 
+// relatedCache keeps each product's related products for a few minutes: a search with
+// facets over a large leaf category costs milliseconds, the product page should not.
+// It only caches what the index would answer again, so every node may keep its own.
+type relatedCache struct {
+	mu sync.Mutex
+	m  map[string]relatedEntry
+}
+
+type relatedEntry struct {
+	at    time.Time
+	items []search.Item
+}
+
+const (
+	relatedTTL = 10 * time.Minute
+	relatedMax = 20000 // entries; the map is cleared when full
+)
+
+func (c *relatedCache) get(key string) ([]search.Item, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || time.Since(e.at) > relatedTTL {
+		return nil, false
+	}
+	return e.items, true
+}
+
+func (c *relatedCache) put(key string, items []search.Item) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= relatedMax {
+		c.m = map[string]relatedEntry{}
+	}
+	c.m[key] = relatedEntry{at: time.Now(), items: items}
+}
+
 // related finds up to n other products like d: the same leaf category, ranked by the
-// product name's words, topped up from the category's best sellers. Two index lookups.
+// product name's words, topped up from the category's best sellers; cached a while.
 func (h *Handler) related(r *http.Request, d *catalog.Detail, n int) []search.Item {
 	if h.Search == nil || h.Search.Index == nil {
 		return nil
 	}
 	lang := string(httpx.LangFrom(r.Context()))
+	key := d.Product.ID + "/" + lang
+	if items, ok := h.relatedCache.get(key); ok {
+		return items
+	}
+	items := h.findRelated(d, lang, n)
+	h.relatedCache.put(key, items)
+	return items
+}
+
+func (h *Handler) findRelated(d *catalog.Detail, lang string, n int) []search.Item {
 	seen := map[string]bool{d.Product.ID: true}
 	var out []search.Item
 	add := func(res search.Result) {

@@ -80,6 +80,8 @@ type Handler struct {
 	catMu   sync.Mutex
 	catAt   time.Time
 	catList []catalog.Category
+
+	relatedCache relatedCache // seo.go
 }
 
 // New parses the templates and indexes the assets.
