@@ -120,6 +120,17 @@ func FullTitle(title, site string) string {
 	return Clip(title, room) + suffix
 }
 
+// WithTail joins main and tail with "_" (Baidu's usual separator for 产品名_店铺名)
+// so that with the site suffix the whole fits TitleWidth: main is clipped to make room;
+// a tail longer than a third of the room is left out.
+func WithTail(main, tail, site string) string {
+	room := TitleWidth - Width(" - "+site)
+	if tail == "" || strings.Contains(main, tail) || Width(tail)*3 > room {
+		return main
+	}
+	return Clip(main, room-Width(tail)-1) + "_" + tail
+}
+
 // Description clips free text to DescriptionWidth.
 func Description(parts ...string) string {
 	var out []string

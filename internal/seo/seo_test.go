@@ -36,6 +36,13 @@ func TestClipAndTitles(t *testing.T) {
 	if Width(ft) > TitleWidth || !strings.HasSuffix(ft, " - 筑巢工业品") {
 		t.Errorf("full title %q (width %d)", ft, Width(ft))
 	}
+	wt := WithTail(long, "X紧固件有限公司", "筑巢工业品")
+	if !strings.HasSuffix(wt, "_X紧固件有限公司") || Width(FullTitle(wt, "筑巢工业品")) > TitleWidth || FullTitle(wt, "筑巢工业品") != wt+" - 筑巢工业品" {
+		t.Errorf("title with store: %q", wt)
+	}
+	if got := WithTail("螺栓", strings.Repeat("很长的店铺名", 5), "筑巢工业品"); got != "螺栓" {
+		t.Errorf("a long store name is left out: %q", got)
+	}
 	if FullTitle("", "筑巢") != "筑巢" {
 		t.Error("empty title is the site name")
 	}
@@ -103,15 +110,17 @@ type memSource struct {
 }
 
 func (m memSource) Name() string { return m.name }
-func (m memSource) Pages(_ context.Context, per int) ([]time.Time, error) {
-	out := make([]time.Time, (m.n+per-1)/per)
+func (m memSource) Files(_ context.Context, per int) ([]File, error) {
+	out := make([]File, (m.n+per-1)/per)
 	for i := range out {
-		out[i] = time.Date(2026, 11, i+1, 8, 0, 0, 0, time.UTC)
+		out[i] = File{After: fmt.Sprint(i*per - 1), LastMod: time.Date(2026, 11, i+1, 8, 0, 0, 0, time.UTC)}
 	}
 	return out, nil
 }
-func (m memSource) Entries(_ context.Context, page, per int, fn func(Entry) error) error {
-	for i := page * per; i < m.n && i < (page+1)*per; i++ {
+func (m memSource) Entries(_ context.Context, f File, per int, fn func(Entry) error) error {
+	var after int
+	fmt.Sscan(f.After, &after)
+	for i := after + 1; i < m.n && i <= after+per; i++ {
 		if err := fn(Entry{Path: fmt.Sprintf("/p/%d?a=1&b=<2>", i), LastMod: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)}); err != nil {
 			return err
 		}
@@ -149,12 +158,12 @@ func TestSitemaps(t *testing.T) {
 	}
 	total := 0
 	for i := 1; i <= 3; i++ {
-		src, page, err := sm.Child(ctx, fmt.Sprintf("products-%d.xml", i))
+		src, f, err := sm.Child(ctx, fmt.Sprintf("products-%d.xml", i))
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.Reset()
-		if err := sm.WriteChild(ctx, &b, "https://www.x.cn", src, page); err != nil {
+		if err := sm.WriteChild(ctx, &b, "https://www.x.cn", src, f); err != nil {
 			t.Fatal(err)
 		}
 		var us urlset

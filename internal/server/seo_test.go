@@ -332,7 +332,7 @@ func TestSEOSitemapsAndRobots(t *testing.T) {
 		}
 
 		// Files split at PerFile (50,000 in production): with 1, each product has its own.
-		sm := &seo.Sitemaps{Sources: e.Store.SitemapSources(), PerFile: 1}
+		sm := &seo.Sitemaps{Sources: e.Store.SitemapSources(), PerFile: 1, TTL: -1}
 		var b bytes.Buffer
 		if err := sm.WriteIndex(context.Background(), &b, "https://www.x.cn"); err != nil {
 			t.Fatal(err)
@@ -349,6 +349,26 @@ func TestSEOSitemapsAndRobots(t *testing.T) {
 		}
 		if n := strings.Count(b.String(), "/sitemaps/stores-"); n != 2 {
 			t.Errorf("%d store files, want 2", n)
+		}
+		// Files are read by key: the two product files hold one product each, both.
+		seen := map[string]bool{}
+		for _, f := range []string{"products-1.xml", "products-2.xml"} {
+			src, file, err := sm.Child(context.Background(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Reset()
+			if err := sm.WriteChild(context.Background(), &b, "https://www.x.cn", src, file); err != nil {
+				t.Fatal(err)
+			}
+			var us smURLs
+			if err := xml.Unmarshal(b.Bytes(), &us); err != nil || len(us.URLs) != 1 {
+				t.Fatalf("%s: %v %+v", f, err, us)
+			}
+			seen[us.URLs[0].Loc] = true
+		}
+		if !seen["https://www.x.cn/p/"+e.Products["supplierX"]] || !seen["https://www.x.cn/p/"+e.Products["supplierY"]] {
+			t.Errorf("files by key: %v", seen)
 		}
 	})
 }

@@ -13,10 +13,11 @@ import (
 )
 
 // Listed pages: a product on sale in a live store of an active supplier (what
-// ProductDetail shows), a live store that is not taken down, an active category.
+// ProductDetail shows), a live store that is not taken down, an active category. The
+// product filter is written as IN so both engines answer it from products_supplier.
 const (
-	listedProducts = `products p JOIN orgs o ON o.id = p.supplier_id
-		WHERE p.status = 'on_sale' AND o.status = 'active' AND o.store_live = TRUE`
+	listedProducts = `products p WHERE p.status = 'on_sale'
+		AND p.supplier_id IN (SELECT o.id FROM orgs o WHERE o.status = 'active' AND o.store_live = TRUE)`
 	listedStores = `orgs o LEFT JOIN stores s ON s.org_id = o.id
 		WHERE o.kind = 'supplier' AND o.status = 'active' AND o.store_live = TRUE AND COALESCE(s.taken_down, FALSE) = FALSE`
 )
@@ -27,38 +28,55 @@ func (s *Store) SitemapSources() []seo.Source {
 	return []seo.Source{sitemapProducts{s}, sitemapStores{s}, sitemapCategories{s}, sitemapChannels{s}}
 }
 
-// pages groups rows numbered in a stable order into files of per and returns each
-// file's latest modification: the query yields (row number from 0, modified millis).
-func (s *Store) pages(ctx context.Context, what, numbered string, per int) ([]time.Time, error) {
-	rows, err := s.DB.Query(ctx, `SELECT page, MAX(modified) FROM (SELECT rn / CAST(? AS BIGINT) AS page, modified FROM (`+numbered+`) t) u GROUP BY page ORDER BY page`, per)
+// split reads (key, modified) rows in key order, once, and cuts them into files of per.
+func (s *Store) split(ctx context.Context, what, query string, per int) ([]seo.File, error) {
+	rows, err := s.DB.Query(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap %s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []time.Time
+	var out []seo.File
+	last, n := "", 0
 	for rows.Next() {
-		var page, mod int64
-		if err := rows.Scan(&page, &mod); err != nil {
+		var key string
+		var mod int64
+		if err := rows.Scan(&key, &mod); err != nil {
 			return nil, err
 		}
-		out = append(out, db.Time(mod))
+		if n%per == 0 {
+			out = append(out, seo.File{After: last})
+		}
+		if t := db.Time(mod); t.After(out[len(out)-1].LastMod) {
+			out[len(out)-1].LastMod = t
+		}
+		last = key
+		n++
 	}
 	return out, rows.Err()
 }
 
-func (s *Store) entries(ctx context.Context, what, query string, args []any, prefix string, fn func(seo.Entry) error) error {
-	rows, err := s.DB.Query(ctx, query, args...)
+// entries streams up to per (key, modified) rows after f.After as entries under prefix.
+func (s *Store) entries(ctx context.Context, what, from, key, modified string, f seo.File, per int, prefix string, fn func(seo.Entry) error) error {
+	q := `SELECT CAST(` + key + ` AS TEXT), ` + modified + ` FROM ` + from
+	args := []any{}
+	if f.After != "" {
+		q += ` AND ` + key + ` > ?`
+		args = append(args, f.After)
+	}
+	q += ` ORDER BY ` + key + ` LIMIT ?`
+	args = append(args, per)
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("store: sitemap %s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var key string
+		var k string
 		var mod int64
-		if err := rows.Scan(&key, &mod); err != nil {
+		if err := rows.Scan(&k, &mod); err != nil {
 			return err
 		}
-		if err := fn(seo.Entry{Path: prefix + key, LastMod: db.Time(mod)}); err != nil {
+		if err := fn(seo.Entry{Path: prefix + k, LastMod: db.Time(mod)}); err != nil {
 			return err
 		}
 	}
@@ -69,13 +87,15 @@ type sitemapProducts struct{ s *Store }
 
 func (sitemapProducts) Name() string { return "products" }
 
-func (x sitemapProducts) Pages(ctx context.Context, per int) ([]time.Time, error) {
-	return x.s.pages(ctx, "products", `SELECT ROW_NUMBER() OVER (ORDER BY p.id) - 1 AS rn, p.updated_at AS modified FROM `+listedProducts, per)
+func (x sitemapProducts) Files(ctx context.Context, per int) ([]seo.File, error) {
+	return x.s.split(ctx, "products", `SELECT CAST(p.id AS TEXT), p.updated_at FROM `+listedProducts+` ORDER BY p.id`, per)
 }
 
-func (x sitemapProducts) Entries(ctx context.Context, page, per int, fn func(seo.Entry) error) error {
-	return x.s.entries(ctx, "products", `SELECT CAST(p.id AS TEXT), p.updated_at FROM `+listedProducts+` ORDER BY p.id LIMIT ? OFFSET ?`,
-		[]any{per, page * per}, "/p/", fn)
+func (x sitemapProducts) Entries(ctx context.Context, f seo.File, per int, fn func(seo.Entry) error) error {
+	if f.After != "" && !db.ValidID(f.After) {
+		return fmt.Errorf("store: sitemap products: bad key %q", f.After)
+	}
+	return x.s.entries(ctx, "products", listedProducts, "p.id", "p.updated_at", f, per, "/p/", fn)
 }
 
 type sitemapStores struct{ s *Store }
@@ -84,40 +104,43 @@ func (sitemapStores) Name() string { return "stores" }
 
 const storeModified = `CASE WHEN COALESCE(s.updated_at, 0) > o.updated_at THEN s.updated_at ELSE o.updated_at END`
 
-func (x sitemapStores) Pages(ctx context.Context, per int) ([]time.Time, error) {
-	return x.s.pages(ctx, "stores", `SELECT ROW_NUMBER() OVER (ORDER BY o.id) - 1 AS rn, `+storeModified+` AS modified FROM `+listedStores, per)
+func (x sitemapStores) Files(ctx context.Context, per int) ([]seo.File, error) {
+	return x.s.split(ctx, "stores", `SELECT CAST(o.id AS TEXT), `+storeModified+` FROM `+listedStores+` ORDER BY o.id`, per)
 }
 
-func (x sitemapStores) Entries(ctx context.Context, page, per int, fn func(seo.Entry) error) error {
-	return x.s.entries(ctx, "stores", `SELECT CAST(o.id AS TEXT), `+storeModified+` FROM `+listedStores+` ORDER BY o.id LIMIT ? OFFSET ?`,
-		[]any{per, page * per}, "/store/", fn)
+func (x sitemapStores) Entries(ctx context.Context, f seo.File, per int, fn func(seo.Entry) error) error {
+	if f.After != "" && !db.ValidID(f.After) {
+		return fmt.Errorf("store: sitemap stores: bad key %q", f.After)
+	}
+	return x.s.entries(ctx, "stores", listedStores, "o.id", storeModified, f, per, "/store/", fn)
 }
 
-// sitemapCategories lists active categories; a category's lastmod is its newest listed
-// product's (its own creation when it has none), which is when its page last changed.
+// sitemapCategories lists active categories by path; a category's lastmod is its
+// subtree's newest listed product's (its own creation when it has none), which is when
+// its page last changed.
 type sitemapCategories struct{ s *Store }
 
 func (sitemapCategories) Name() string { return "categories" }
 
-const categoryModified = `SELECT c.code AS code, c.path AS path, c.created_at AS created, COALESCE(m.modified, 0) AS modified FROM categories c
+const categoryModified = `SELECT c.code, c.path, c.created_at, COALESCE(m.modified, 0) FROM categories c
 	LEFT JOIN (SELECT p.category_id, MAX(p.updated_at) AS modified FROM ` + listedProducts + ` GROUP BY p.category_id) m ON m.category_id = c.id
 	WHERE c.status = 'active' ORDER BY c.path`
 
-// categoryMods returns the active categories in path order with their lastmod, a
-// parent's being the newest of its subtree.
-func (x sitemapCategories) categoryMods(ctx context.Context) ([]seo.Entry, error) {
+type categoryMod struct {
+	code, path string
+	mod        int64
+}
+
+// categoryMods returns the active categories in path order with their lastmod.
+func (x sitemapCategories) categoryMods(ctx context.Context) ([]categoryMod, error) {
 	rows, err := x.s.DB.Query(ctx, categoryModified)
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap categories: %w", err)
 	}
 	defer rows.Close()
-	type cat struct {
-		code, path string
-		mod        int64
-	}
-	var cats []cat
+	var cats []categoryMod
 	for rows.Next() {
-		var c cat
+		var c categoryMod
 		var created int64
 		if err := rows.Scan(&c.code, &c.path, &created, &c.mod); err != nil {
 			return nil, err
@@ -141,37 +164,42 @@ func (x sitemapCategories) categoryMods(ctx context.Context) ([]seo.Entry, error
 			}
 		}
 	}
-	out := make([]seo.Entry, len(cats))
-	for i, c := range cats {
-		out[i] = seo.Entry{Path: "/c/" + c.code, LastMod: db.Time(c.mod)}
-	}
-	return out, nil
+	return cats, nil
 }
 
-func (x sitemapCategories) Pages(ctx context.Context, per int) ([]time.Time, error) {
-	es, err := x.categoryMods(ctx)
+func (x sitemapCategories) Files(ctx context.Context, per int) ([]seo.File, error) {
+	cats, err := x.categoryMods(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []time.Time
-	for i, e := range es {
+	var out []seo.File
+	for i, c := range cats {
 		if i%per == 0 {
-			out = append(out, time.Time{})
+			after := ""
+			if i > 0 {
+				after = cats[i-1].path
+			}
+			out = append(out, seo.File{After: after})
 		}
-		if e.LastMod.After(out[len(out)-1]) {
-			out[len(out)-1] = e.LastMod
+		if t := db.Time(c.mod); t.After(out[len(out)-1].LastMod) {
+			out[len(out)-1].LastMod = t
 		}
 	}
 	return out, nil
 }
 
-func (x sitemapCategories) Entries(ctx context.Context, page, per int, fn func(seo.Entry) error) error {
-	es, err := x.categoryMods(ctx)
+func (x sitemapCategories) Entries(ctx context.Context, f seo.File, per int, fn func(seo.Entry) error) error {
+	cats, err := x.categoryMods(ctx)
 	if err != nil {
 		return err
 	}
-	for i := page * per; i < len(es) && i < (page+1)*per; i++ {
-		if err := fn(es[i]); err != nil {
+	n := 0
+	for _, c := range cats {
+		if c.path <= f.After || n == per {
+			continue
+		}
+		n++
+		if err := fn(seo.Entry{Path: "/c/" + c.code, LastMod: db.Time(c.mod)}); err != nil {
 			return err
 		}
 	}
@@ -390,16 +418,15 @@ func (s *Store) PushCounts(ctx context.Context) (map[string]int, error) {
 	return out, rows.Err()
 }
 
-// sitemapChannels lists the published channel pages (频道页).
+// sitemapChannels lists the published channel pages (频道页) by slug.
 type sitemapChannels struct{ s *Store }
 
 func (sitemapChannels) Name() string { return "channels" }
 
-func (x sitemapChannels) Pages(ctx context.Context, per int) ([]time.Time, error) {
-	return x.s.pages(ctx, "channels", `SELECT ROW_NUMBER() OVER (ORDER BY slug) - 1 AS rn, updated_at AS modified FROM channels WHERE published`, per)
+func (x sitemapChannels) Files(ctx context.Context, per int) ([]seo.File, error) {
+	return x.s.split(ctx, "channels", `SELECT slug, updated_at FROM channels WHERE published ORDER BY slug`, per)
 }
 
-func (x sitemapChannels) Entries(ctx context.Context, page, per int, fn func(seo.Entry) error) error {
-	return x.s.entries(ctx, "channels", `SELECT slug, updated_at FROM channels WHERE published ORDER BY slug LIMIT ? OFFSET ?`,
-		[]any{per, page * per}, "/ch/", fn)
+func (x sitemapChannels) Entries(ctx context.Context, f seo.File, per int, fn func(seo.Entry) error) error {
+	return x.s.entries(ctx, "channels", `channels WHERE published`, "slug", "updated_at", f, per, "/ch/", fn)
 }

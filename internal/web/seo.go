@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/httpx"
@@ -46,21 +49,24 @@ func xmlHeaders(w http.ResponseWriter) {
 }
 
 func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
-	xmlHeaders(w)
-	if err := h.Sitemaps.WriteIndex(r.Context(), w, h.baseURL(r)); err != nil {
-		// Part of the answer may be out: log, and let the crawler see a broken file.
-		slog.ErrorContext(r.Context(), "sitemap index", "err", err)
+	// The index is small (a line per 50,000 pages): built whole, so a failure is a
+	// clean error rather than half a file.
+	var b bytes.Buffer
+	if err := h.Sitemaps.WriteIndex(r.Context(), &b, h.baseURL(r)); err != nil {
+		return err
 	}
-	return nil
+	xmlHeaders(w)
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 func (h *Handler) sitemapChild(w http.ResponseWriter, r *http.Request) error {
-	src, page, err := h.Sitemaps.Child(r.Context(), r.PathValue("file"))
+	src, f, err := h.Sitemaps.Child(r.Context(), r.PathValue("file"))
 	if err != nil {
 		return err
 	}
 	xmlHeaders(w)
-	if err := h.Sitemaps.WriteChild(r.Context(), w, h.baseURL(r), src, page); err != nil {
+	if err := h.Sitemaps.WriteChild(r.Context(), w, h.baseURL(r), src, f); err != nil {
 		slog.ErrorContext(r.Context(), "sitemap", "file", r.PathValue("file"), "err", err)
 	}
 	return nil
@@ -174,13 +180,60 @@ func reverse(xs []string) []string {
 	return out
 }
 
+// relatedCache keeps each product's related products for a few minutes: a search with
+// facets over a large leaf category costs milliseconds, the product page should not.
+// It only caches what the index would answer again, so every node may keep its own.
+type relatedCache struct {
+	mu sync.Mutex
+	m  map[string]relatedEntry
+}
+
+type relatedEntry struct {
+	at    time.Time
+	items []search.Item
+}
+
+const (
+	relatedTTL = 10 * time.Minute
+	relatedMax = 20000 // entries; the map is cleared when full
+)
+
+func (c *relatedCache) get(key string) ([]search.Item, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || time.Since(e.at) > relatedTTL {
+		return nil, false
+	}
+	return e.items, true
+}
+
+func (c *relatedCache) put(key string, items []search.Item) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= relatedMax {
+		c.m = map[string]relatedEntry{}
+	}
+	c.m[key] = relatedEntry{at: time.Now(), items: items}
+}
+
 // related finds up to n other products like d: the same leaf category, ranked by the
-// product name's words, topped up from the category's best sellers. Two index lookups.
+// product name's words, topped up from the category's best sellers; cached a while.
 func (h *Handler) related(r *http.Request, d *catalog.Detail, n int) []search.Item {
 	if h.Search == nil || h.Search.Index == nil {
 		return nil
 	}
 	lang := string(httpx.LangFrom(r.Context()))
+	key := d.Product.ID + "/" + lang
+	if items, ok := h.relatedCache.get(key); ok {
+		return items
+	}
+	items := h.findRelated(d, lang, n)
+	h.relatedCache.put(key, items)
+	return items
+}
+
+func (h *Handler) findRelated(d *catalog.Detail, lang string, n int) []search.Item {
 	seen := map[string]bool{d.Product.ID: true}
 	var out []search.Item
 	add := func(res search.Result) {
@@ -208,7 +261,7 @@ func (h *Handler) related(r *http.Request, d *catalog.Detail, n int) []search.It
 func productMeta(p *Page, pd *productData) *seo.Meta {
 	d := pd.D
 	canon := p.base + "/p/" + d.Product.ID
-	m := &seo.Meta{Canonical: canon, Title: seo.Title(d.Brand.Name, d.Product.Title, d.Product.Model, d.SupplierName)}
+	m := &seo.Meta{Canonical: canon, Title: seo.WithTail(seo.Title(d.Brand.Name, d.Product.Title, d.Product.Model), d.SupplierName, p.Site.Name)}
 	var params []string
 	for _, a := range d.Product.Attrs {
 		if len(params) == 4 {

@@ -90,7 +90,8 @@ type Handler struct {
 	catAt   time.Time
 	catList []catalog.Category
 
-	homeC homeCache // channel.go
+	homeC        homeCache    // channel.go
+	relatedCache relatedCache // seo.go
 }
 
 // New parses the templates and indexes the assets.
