@@ -82,7 +82,8 @@ type Handler struct {
 	catAt   time.Time
 	catList []catalog.Category
 
-	homeC homeCache // channel.go
+	homeC homeCache    // channel.go
+	chC   channelCache // channel.go
 }
 
 // New parses the templates and indexes the assets.
