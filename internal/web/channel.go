@@ -332,7 +332,7 @@ func (h *Handler) homeBase(ctx context.Context) (*homeBase, error) {
 				continue
 			}
 			seen[c.ID] = true
-			cv, err := h.campaignCards(ctx, c, 6)
+			cv, err := h.campaignCards(ctx, c, 5)
 			if err != nil {
 				return nil, err
 			}
