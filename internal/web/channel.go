@@ -224,16 +224,56 @@ func (h *Handler) channelModules(ctx context.Context, ms []channel.Module, lang 
 	return out, nil
 }
 
+// channelTTL is how long a channel page's resolved modules are reused: a publish, a
+// schedule bound or a campaign window shows within that long.
+const channelTTL = 15 * time.Second
+
+type channelEntry struct {
+	at time.Time
+	v  channelView
+}
+
+// channelCache keeps resolved channel pages by slug and language.
+type channelCache struct {
+	mu sync.Mutex
+	m  map[string]channelEntry
+}
+
+// forgetChannels drops this node's cached channel pages and home data after a change made
+// here; other nodes catch up within their TTLs.
+func (h *Handler) forgetChannels() {
+	h.chC.mu.Lock()
+	h.chC.m = nil
+	h.chC.mu.Unlock()
+	h.homeC.mu.Lock()
+	h.homeC.data = nil
+	h.homeC.mu.Unlock()
+}
+
 func (h *Handler) channelPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.Channels.Public(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
+	ctx := r.Context()
+	slug, lang := r.PathValue("slug"), httpx.LangFrom(ctx)
+	key := string(lang) + "/" + slug
+	h.chC.mu.Lock()
+	e, ok := h.chC.m[key]
+	h.chC.mu.Unlock()
+	if !ok || time.Since(e.at) > channelTTL {
+		c, err := h.Channels.Public(ctx, slug)
+		if err != nil {
+			return err
+		}
+		e = channelEntry{at: time.Now(), v: channelView{Channel: c}}
+		if e.v.Modules, err = h.channelModules(ctx, c.Live, lang, time.Now()); err != nil {
+			return err
+		}
+		h.chC.mu.Lock()
+		if h.chC.m == nil || len(h.chC.m) > 1000 {
+			h.chC.m = map[string]channelEntry{}
+		}
+		h.chC.m[key] = e
+		h.chC.mu.Unlock()
 	}
-	v := channelView{Channel: c}
-	if v.Modules, err = h.channelModules(r.Context(), c.Live, httpx.LangFrom(r.Context()), time.Now()); err != nil {
-		return err
-	}
-	h.render(w, r, http.StatusOK, "channel", &Page{Title: c.Title, Data: v})
+	h.render(w, r, http.StatusOK, "channel", &Page{Title: e.v.Channel.Title, Data: e.v})
 	return nil
 }
 
@@ -292,7 +332,7 @@ func (h *Handler) homeBase(ctx context.Context) (*homeBase, error) {
 				continue
 			}
 			seen[c.ID] = true
-			cv, err := h.campaignCards(ctx, c, 6)
+			cv, err := h.campaignCards(ctx, c, 5)
 			if err != nil {
 				return nil, err
 			}
@@ -376,6 +416,7 @@ func (h *Handler) adminChannelCreate(w http.ResponseWriter, r *http.Request) err
 		}
 		return h.adminChannelsPage(w, r, httpx.Status(errs.CodeOf(err)), f)
 	}
+	h.forgetChannels()
 	h.flash(r, i18n.T(lang, "app.saved"))
 	http.Redirect(w, r, "/admin/channels/"+c.ID, http.StatusSeeOther)
 	return nil
@@ -473,6 +514,7 @@ func (h *Handler) adminChannelSettings(w http.ResponseWriter, r *http.Request) e
 		}
 		return h.adminChannelPage(w, r, httpx.Status(errs.CodeOf(err)), adminChannelData{Channel: cur, SetForm: f})
 	}
+	h.forgetChannels()
 	h.flash(r, i18n.T(lang, "app.saved"))
 	http.Redirect(w, r, "/admin/channels/"+id, http.StatusSeeOther)
 	return nil
@@ -569,6 +611,7 @@ func (h *Handler) adminChannelModules(w http.ResponseWriter, r *http.Request) er
 		}
 		return h.adminChannelPage(w, r, httpx.Status(errs.CodeOf(err)), adminChannelData{Channel: cur, ModForm: f})
 	}
+	h.forgetChannels()
 	if v.Get("then") == "publish" {
 		h.flash(r, i18n.T(lang, "ch.published"))
 	} else {
@@ -602,6 +645,7 @@ func (h *Handler) adminChannelPublish(on bool) handlerFunc {
 			}
 			return h.adminChannelPage(w, r, httpx.Status(errs.CodeOf(err)), adminChannelData{ModForm: f})
 		}
+		h.forgetChannels()
 		h.flash(r, i18n.T(lang, msg))
 		back := "/admin/channels/" + id
 		if v.Get("back") == "list" {
@@ -673,6 +717,7 @@ func (h *Handler) adminCampaignSave(w http.ResponseWriter, r *http.Request) erro
 		cur := &channel.Campaign{ID: in.ID, Version: in.Version}
 		return h.adminCampaignPage(w, r, httpx.Status(errs.CodeOf(err)), adminCampaignData{Campaign: cur, Form: f})
 	}
+	h.forgetChannels()
 	h.flash(r, i18n.T(lang, "camp.saved"))
 	http.Redirect(w, r, "/admin/campaigns/"+c.ID, http.StatusSeeOther)
 	return nil
@@ -687,6 +732,7 @@ func (h *Handler) adminCampaignDelete(w http.ResponseWriter, r *http.Request) er
 	if err := h.Channels.DeleteCampaign(ctx, httpx.PrincipalFrom(ctx), r.PathValue("id"), version(v)); err != nil {
 		return err
 	}
+	h.forgetChannels()
 	h.flash(r, i18n.T(httpx.LangFrom(ctx), "camp.deleted"))
 	http.Redirect(w, r, "/admin/channels", http.StatusSeeOther)
 	return nil

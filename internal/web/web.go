@@ -91,6 +91,7 @@ type Handler struct {
 	catList []catalog.Category
 
 	homeC        homeCache    // channel.go
+	chC          channelCache // channel.go
 	relatedCache relatedCache // seo.go
 }
 
