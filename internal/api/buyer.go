@@ -348,6 +348,7 @@ type ApprovalRule struct {
 	ApproverIDs   []string  `json:"approver_ids"`
 	ApproverRoles []string  `json:"approver_roles"`
 	Approvals     int       `json:"approvals"`
+	OwnerAlone    bool      `json:"owner_alone"`
 }
 
 // ApprovalRuleInput is the body of rule creates and updates.
@@ -357,6 +358,7 @@ type ApprovalRuleInput struct {
 	ApproverIDs   []string `json:"approver_ids"`
 	ApproverRoles []string `json:"approver_roles"`
 	Approvals     int      `json:"approvals"`
+	OwnerAlone    bool     `json:"owner_alone"`
 }
 
 func strs(rs []identity.Role) []string {
@@ -372,7 +374,7 @@ func ruleOut(x *buyer.Rule) ApprovalRule {
 	if ids == nil {
 		ids = []string{}
 	}
-	return ApprovalRule{ID: x.ID, Over: x.Over, AppliesTo: strs(x.AppliesTo), ApproverIDs: ids, ApproverRoles: strs(x.ApproverRoles), Approvals: x.Approvals}
+	return ApprovalRule{ID: x.ID, Over: x.Over, AppliesTo: strs(x.AppliesTo), ApproverIDs: ids, ApproverRoles: strs(x.ApproverRoles), Approvals: x.Approvals, OwnerAlone: x.OwnerAlone}
 }
 
 func (in ApprovalRuleInput) input() buyer.RuleInput {
@@ -380,7 +382,7 @@ func (in ApprovalRuleInput) input() buyer.RuleInput {
 	if in.Approvals != 0 {
 		approvals = itoa(in.Approvals)
 	}
-	return buyer.RuleInput{Over: money.Fen(in.Over).String(), AppliesTo: in.AppliesTo, ApproverIDs: in.ApproverIDs, ApproverRoles: in.ApproverRoles, Approvals: approvals}
+	return buyer.RuleInput{Over: money.Fen(in.Over).String(), AppliesTo: in.AppliesTo, ApproverIDs: in.ApproverIDs, ApproverRoles: in.ApproverRoles, Approvals: approvals, OwnerAlone: in.OwnerAlone}
 }
 
 func (a *API) listRules(w http.ResponseWriter, r *http.Request) error {
@@ -638,14 +640,15 @@ func buyerSchemas() obj {
 			"division_code": obj{"type": "string", "description": "GB/T 2260 county-level code, see /api/v1/divisions"}, "street": str,
 			"postcode": obj{"type": "string", "description": "optional, six digits"}, "default": boolean}},
 		"ApprovalRule": obj{"type": "object", "required": []string{"id", "over_fen", "applies_to", "approver_ids", "approver_roles", "approvals"}, "properties": obj{
-			"id": str, "over_fen": integer, "applies_to": roleList, "approver_ids": strList, "approver_roles": roleList, "approvals": integer}},
+			"id": str, "over_fen": integer, "applies_to": roleList, "approver_ids": strList, "approver_roles": roleList, "approvals": integer, "owner_alone": boolean}},
 		"ApprovalRuleList": list("ApprovalRule"),
 		"ApprovalRuleInput": obj{"type": "object", "additionalProperties": false, "required": []string{"over_fen", "applies_to"}, "properties": obj{
 			"over_fen":       obj{"type": "integer", "description": "orders worth more than this (fen) need approval"},
 			"applies_to":     obj{"type": "array", "items": str, "description": "roles of the members placing orders the rule covers"},
 			"approver_ids":   obj{"type": "array", "items": str, "description": "members (owners or approvers) who may approve"},
 			"approver_roles": obj{"type": "array", "items": str, "description": "any member holding one of these roles may approve"},
-			"approvals":      obj{"type": "integer", "minimum": 1, "maximum": 5, "description": "approvals needed, default 1"}}},
+			"approvals":      obj{"type": "integer", "minimum": 1, "maximum": 5, "description": "approvals needed, default 1"},
+			"owner_alone":    obj{"type": "boolean", "description": "one owner's approval completes the step by itself (\"two approvers, or the owner\")"}}},
 		"RequisitionItem": obj{"type": "object", "required": []string{"sku_id", "qty"}, "properties": obj{
 			"sku_id": str, "sku_code": str, "product_id": str, "title": str, "supplier_id": str, "supplier_name": str, "unit": str,
 			"unit_price": obj{"type": "integer", "description": "first-tier unit price in 0.0001 yuan"}, "moq": integer, "multiple": integer, "on_sale": boolean, "qty": integer, "note": str}},

@@ -29,6 +29,7 @@ type RuleInput struct {
 	ApproverIDs   []string
 	ApproverRoles []string
 	Approvals     string
+	OwnerAlone    bool // one owner's approval completes the step by itself
 }
 
 // Rules lists the caller's company's approval rules by threshold; any member may read
@@ -112,6 +113,7 @@ func buildRule(in RuleInput, members []identity.Member) (*Rule, error) {
 		v.Add("approvals", "err.rule_approvals", MaxApprovals)
 	}
 	r.Approvals = n
+	r.OwnerAlone = in.OwnerAlone
 	for _, m := range members {
 		for _, role := range m.Roles {
 			if slices.Contains(r.ApproverRoles, role) {
@@ -170,7 +172,7 @@ func (s *Service) SaveRule(ctx context.Context, p *identity.Principal, id string
 		if err := s.Store.SaveApprovalRule(ctx, r); err != nil {
 			return err
 		}
-		return s.log(ctx, p, "buyer.rule.save", "approval_rule", r.ID, fmt.Sprintf("over %s, %v, %d of %v %v", r.Over, r.AppliesTo, r.Approvals, r.ApproverIDs, r.ApproverRoles))
+		return s.log(ctx, p, "buyer.rule.save", "approval_rule", r.ID, fmt.Sprintf("over %s, %v, %d of %v %v, owner alone %t", r.Over, r.AppliesTo, r.Approvals, r.ApproverIDs, r.ApproverRoles, r.OwnerAlone))
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -244,6 +245,43 @@ func TestBuyerMembers(t *testing.T) {
 		if res := a.PostForm("/buyer/members/"+cg+"/roles", url.Values{"roles": {"admin"}}); res.StatusCode != 422 {
 			t.Fatalf("platform role granted: %d", res.StatusCode)
 		}
+		// Two owners demoting each other at once: one of them stays owner.
+		second := e.Users["caigoua"].ID
+		if res := a.PostForm("/buyer/members/"+second+"/roles", url.Values{"roles": {"owner"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("second owner: %d", res.StatusCode)
+		}
+		p1, _ := e.Identity.Principal(context.Background(), owner, "")
+		p2, _ := e.Identity.Principal(context.Background(), second, "")
+		var e1, e2 error
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			e1 = e.Identity.SetMemberRoles(context.Background(), p1, second, []identity.Role{identity.Purchaser})
+		}()
+		go func() {
+			defer wg.Done()
+			e2 = e.Identity.SetMemberRoles(context.Background(), p2, owner, []identity.Role{identity.Purchaser})
+		}()
+		wg.Wait()
+		ms, _ := e.Store.Members(context.Background(), e.Orgs["buyerA"].ID)
+		owners := 0
+		for _, m := range ms {
+			for _, r := range m.Roles {
+				if r == identity.Owner {
+					owners++
+				}
+			}
+		}
+		if owners != 1 || (e1 == nil) == (e2 == nil) {
+			t.Fatalf("concurrent demotions: %d owners left, errors %v / %v", owners, e1, e2)
+		}
+		// Whoever lost, buyera is owner again for the rest of the test.
+		if e2 == nil {
+			if err := e.Identity.SetMemberRoles(context.Background(), p2, owner, []identity.Role{identity.Owner}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// Another company's member is not found.
 		if res := e.Login("buyerb").PostForm("/buyer/members/"+cg+"/remove", nil); res.StatusCode != 404 {
 			t.Fatalf("another company removes a member: %d", res.StatusCode)
@@ -305,8 +343,8 @@ func TestBuyerAPI(t *testing.T) {
 		if res := a.JSON("POST", "/api/v1/buyer/approval-rules", rule, "Idempotency-Key", "r1"); res.StatusCode != 201 {
 			t.Fatalf("rule: %d %s", res.StatusCode, res.Body)
 		}
-		res = a.JSON("POST", "/api/v1/buyer/approval-rules", `{"over_fen":5000000,"applies_to":["purchaser"],"approver_roles":["owner"]}`)
-		if res.StatusCode != 201 || !strings.Contains(res.Body, `"approvals":1`) {
+		res = a.JSON("POST", "/api/v1/buyer/approval-rules", `{"over_fen":5000000,"applies_to":["purchaser"],"approver_roles":["approver"],"owner_alone":true}`)
+		if res.StatusCode != 201 || !strings.Contains(res.Body, `"approvals":1`) || !strings.Contains(res.Body, `"owner_alone":true`) {
 			t.Fatalf("owner tier: %d %s", res.StatusCode, res.Body)
 		}
 		var r struct{ ID string }
@@ -330,7 +368,7 @@ func TestBuyerAPI(t *testing.T) {
 			}
 		}
 		steps, err := e.App.Buyer.StepsFor(context.Background(), e.Orgs["buyerA"].ID, 6_000_000, caigou)
-		if err != nil || len(steps) != 2 || steps[0].ApproverIDs[0] != shenpi || steps[1].ApproverRoles[0] != identity.Owner {
+		if err != nil || len(steps) != 2 || steps[0].ApproverIDs[0] != shenpi || steps[1].ApproverRoles[0] != identity.Approver || !steps[1].OwnerAlone {
 			t.Fatalf("steps: %+v %v", steps, err)
 		}
 

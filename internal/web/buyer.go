@@ -422,7 +422,7 @@ func (h *Handler) buyerRuleSave(w http.ResponseWriter, r *http.Request) error {
 	if id == "new" {
 		saveID = ""
 	}
-	in := buyer.RuleInput{Over: v.Get("over"), AppliesTo: v["applies_to"], ApproverIDs: v["approver_ids"], ApproverRoles: v["approver_roles"], Approvals: v.Get("approvals")}
+	in := buyer.RuleInput{Over: v.Get("over"), AppliesTo: v["applies_to"], ApproverIDs: v["approver_ids"], ApproverRoles: v["approver_roles"], Approvals: v.Get("approvals"), OwnerAlone: v.Get("owner_alone") == "1"}
 	if _, err := h.Buyer.SaveRule(r.Context(), httpx.PrincipalFrom(r.Context()), saveID, in); err != nil {
 		f, status, err := userFormError(r, v, err)
 		if err != nil {
