@@ -205,6 +205,35 @@ func (s *Service) DeleteRule(ctx context.Context, p *identity.Principal, id stri
 	})
 }
 
+// Preview answers "what would this order need?" for a member of the caller's company
+// (the caller when memberID is ""): the steps Required gives under the stored rules.
+func (s *Service) Preview(ctx context.Context, p *identity.Principal, amountYuan, memberID string) ([]Step, *identity.Member, error) {
+	if err := buyerOnly(p); err != nil {
+		return nil, nil, err
+	}
+	var v errs.Validator
+	amount, err := money.ParseYuan(amountYuan)
+	if err != nil || amount < 0 || amount > MaxOver {
+		v.Add("amount", "err.amount_format")
+	}
+	if memberID == "" {
+		memberID = p.User.ID
+	}
+	members, err := s.Store.Members(ctx, p.Org.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(members, func(m identity.Member) bool { return m.User.ID == memberID })
+	if i < 0 {
+		v.Add("member", "err.rule_approver_member")
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, err
+	}
+	steps, err := s.StepsFor(ctx, p.Org.ID, amount, members[i])
+	return steps, &members[i], err
+}
+
 // StepsFor is Required over the company's stored rules, for the member placing an
 // order: what checkout asks before an order may be paid.
 func (s *Service) StepsFor(ctx context.Context, orgID string, amount money.Fen, requester identity.Member) ([]Step, error) {

@@ -379,6 +379,28 @@ func TestBuyerAPI(t *testing.T) {
 			t.Fatalf("steps: %+v %v", steps, err)
 		}
 
+		// The preview answers what an order would need, for any member of the company.
+		res = e.Login("caigoua").Get("/api/v1/buyer/approval-steps?amount_fen=6000000")
+		if res.StatusCode != 200 || strings.Count(res.Body, `"rule_id"`) != 2 || !strings.Contains(res.Body, shenpi) {
+			t.Fatalf("preview: %d %s", res.StatusCode, res.Body)
+		}
+		if res := a.Get("/api/v1/buyer/approval-steps?amount_fen=6000000"); res.StatusCode != 200 || strings.Contains(res.Body, `"rule_id"`) {
+			t.Fatalf("the owner's own order needs nothing: %d %s", res.StatusCode, res.Body)
+		}
+		if res := a.Get("/api/v1/buyer/approval-steps?amount_fen=x&member=" + e.Users["buyerb"].ID); res.StatusCode != 422 {
+			t.Fatalf("bad preview: %d", res.StatusCode)
+		}
+		if res := a.Get("/api/v1/buyer/approval-steps?amount_fen=100&member=" + e.Users["buyerb"].ID); res.StatusCode != 422 || !strings.Contains(res.Body, `"member"`) {
+			t.Fatalf("preview for another company's member: %d %s", res.StatusCode, res.Body)
+		}
+		page := a.Get("/buyer/approvals?amount=60000&member=" + e.Users["caigoua"].ID).Body
+		if !strings.Contains(page, "需 1 人同意") || !strings.Contains(page, "shenpia") || !strings.Contains(page, "或负责人一人同意即可") {
+			t.Fatal("preview page")
+		}
+		if page := a.Get("/buyer/approvals?amount=100&member=" + e.Users["caigoua"].ID).Body; !strings.Contains(page, "这笔订单无需审批") {
+			t.Fatal("preview page without steps")
+		}
+
 		// Requisition lists over the API.
 		res = a.JSON("POST", "/api/v1/buyer/requisition-lists", `{"name":"常用紧固件"}`, "Idempotency-Key", "l1")
 		var l struct{ ID string }
