@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -47,6 +48,10 @@ func (a *API) addBuyerRoutes() {
 		Doc{ID: "listApprovalRules", Summary: "The company's spend approval rules by threshold", Tag: "buyer", Response: "ApprovalRuleList", Status: 200})
 	a.add("POST", "/api/v1/buyer/approval-rules", b, true, a.createRule,
 		Doc{ID: "createApprovalRule", Summary: "Add an approval rule (owner)", Tag: "buyer", Request: "ApprovalRuleInput", Response: "ApprovalRule", Status: 201})
+	a.add("GET", "/api/v1/buyer/approval-steps", b, false, a.previewSteps,
+		Doc{ID: "previewApprovalSteps", Summary: "The approval steps an order of this amount by this member would need", Tag: "buyer", Response: "ApprovalStepList", Status: 200,
+			Params: []Param{{Name: "amount_fen", In: "query", Type: "integer", Required: true, Description: "order amount in fen"},
+				{Name: "member", In: "query", Type: "string", Description: "user ID of the member placing the order (default: the caller)"}}})
 	a.add("GET", "/api/v1/buyer/approval-rules/{id}", b, false, a.getRule,
 		Doc{ID: "getApprovalRule", Summary: "One approval rule", Tag: "buyer", Response: "ApprovalRule", Status: 200, Params: id})
 	a.add("PUT", "/api/v1/buyer/approval-rules/{id}", b, false, a.updateRule,
@@ -348,6 +353,7 @@ type ApprovalRule struct {
 	ApproverIDs   []string  `json:"approver_ids"`
 	ApproverRoles []string  `json:"approver_roles"`
 	Approvals     int       `json:"approvals"`
+	OwnerAlone    bool      `json:"owner_alone"`
 }
 
 // ApprovalRuleInput is the body of rule creates and updates.
@@ -357,6 +363,7 @@ type ApprovalRuleInput struct {
 	ApproverIDs   []string `json:"approver_ids"`
 	ApproverRoles []string `json:"approver_roles"`
 	Approvals     int      `json:"approvals"`
+	OwnerAlone    bool     `json:"owner_alone"`
 }
 
 func strs(rs []identity.Role) []string {
@@ -372,7 +379,7 @@ func ruleOut(x *buyer.Rule) ApprovalRule {
 	if ids == nil {
 		ids = []string{}
 	}
-	return ApprovalRule{ID: x.ID, Over: x.Over, AppliesTo: strs(x.AppliesTo), ApproverIDs: ids, ApproverRoles: strs(x.ApproverRoles), Approvals: x.Approvals}
+	return ApprovalRule{ID: x.ID, Over: x.Over, AppliesTo: strs(x.AppliesTo), ApproverIDs: ids, ApproverRoles: strs(x.ApproverRoles), Approvals: x.Approvals, OwnerAlone: x.OwnerAlone}
 }
 
 func (in ApprovalRuleInput) input() buyer.RuleInput {
@@ -380,7 +387,7 @@ func (in ApprovalRuleInput) input() buyer.RuleInput {
 	if in.Approvals != 0 {
 		approvals = itoa(in.Approvals)
 	}
-	return buyer.RuleInput{Over: money.Fen(in.Over).String(), AppliesTo: in.AppliesTo, ApproverIDs: in.ApproverIDs, ApproverRoles: in.ApproverRoles, Approvals: approvals}
+	return buyer.RuleInput{Over: money.Fen(in.Over).String(), AppliesTo: in.AppliesTo, ApproverIDs: in.ApproverIDs, ApproverRoles: in.ApproverRoles, Approvals: approvals, OwnerAlone: in.OwnerAlone}
 }
 
 func (a *API) listRules(w http.ResponseWriter, r *http.Request) error {
@@ -434,6 +441,38 @@ func (a *API) deleteRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// ApprovalStep is one approval an order needs.
+type ApprovalStep struct {
+	RuleID        string    `json:"rule_id"`
+	Over          money.Fen `json:"over_fen"`
+	ApproverIDs   []string  `json:"approver_ids"`
+	ApproverRoles []string  `json:"approver_roles"`
+	Approvals     int       `json:"approvals"`
+	OwnerAlone    bool      `json:"owner_alone"`
+}
+
+func (a *API) previewSteps(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	fen, err := strconv.ParseInt(q.Get("amount_fen"), 10, 64)
+	if err != nil || fen < 0 {
+		return errs.Field("amount_fen", "err.amount_format")
+	}
+	steps, _, err := a.Buyer.Preview(r.Context(), caller(r), money.Fen(fen).String(), q.Get("member"))
+	if err != nil {
+		return err
+	}
+	out := []ApprovalStep{}
+	for _, s := range steps {
+		ids := s.ApproverIDs
+		if ids == nil {
+			ids = []string{}
+		}
+		out = append(out, ApprovalStep{RuleID: s.RuleID, Over: s.Over, ApproverIDs: ids, ApproverRoles: strs(s.ApproverRoles), Approvals: s.Approvals, OwnerAlone: s.OwnerAlone})
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 	return nil
 }
 
@@ -638,14 +677,18 @@ func buyerSchemas() obj {
 			"division_code": obj{"type": "string", "description": "GB/T 2260 county-level code, see /api/v1/divisions"}, "street": str,
 			"postcode": obj{"type": "string", "description": "optional, six digits"}, "default": boolean}},
 		"ApprovalRule": obj{"type": "object", "required": []string{"id", "over_fen", "applies_to", "approver_ids", "approver_roles", "approvals"}, "properties": obj{
-			"id": str, "over_fen": integer, "applies_to": roleList, "approver_ids": strList, "approver_roles": roleList, "approvals": integer}},
+			"id": str, "over_fen": integer, "applies_to": roleList, "approver_ids": strList, "approver_roles": roleList, "approvals": integer, "owner_alone": boolean}},
 		"ApprovalRuleList": list("ApprovalRule"),
+		"ApprovalStep": obj{"type": "object", "required": []string{"rule_id", "over_fen", "approver_ids", "approver_roles", "approvals", "owner_alone"}, "properties": obj{
+			"rule_id": str, "over_fen": integer, "approver_ids": strList, "approver_roles": roleList, "approvals": integer, "owner_alone": boolean}},
+		"ApprovalStepList": list("ApprovalStep"),
 		"ApprovalRuleInput": obj{"type": "object", "additionalProperties": false, "required": []string{"over_fen", "applies_to"}, "properties": obj{
 			"over_fen":       obj{"type": "integer", "description": "orders worth more than this (fen) need approval"},
 			"applies_to":     obj{"type": "array", "items": str, "description": "roles of the members placing orders the rule covers"},
 			"approver_ids":   obj{"type": "array", "items": str, "description": "members (owners or approvers) who may approve"},
 			"approver_roles": obj{"type": "array", "items": str, "description": "any member holding one of these roles may approve"},
-			"approvals":      obj{"type": "integer", "minimum": 1, "maximum": 5, "description": "approvals needed, default 1"}}},
+			"approvals":      obj{"type": "integer", "minimum": 1, "maximum": 5, "description": "approvals needed, default 1"},
+			"owner_alone":    obj{"type": "boolean", "description": "one owner's approval completes the step by itself (\"two approvers, or the owner\")"}}},
 		"RequisitionItem": obj{"type": "object", "required": []string{"sku_id", "qty"}, "properties": obj{
 			"sku_id": str, "sku_code": str, "product_id": str, "title": str, "supplier_id": str, "supplier_name": str, "unit": str,
 			"unit_price": obj{"type": "integer", "description": "first-tier unit price in 0.0001 yuan"}, "moq": integer, "multiple": integer, "on_sale": boolean, "qty": integer, "note": str}},

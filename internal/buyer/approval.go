@@ -13,7 +13,8 @@ import (
 // by a member holding any of AppliesTo, needs Approvals approvals from members in the
 // approver set — the users named in ApproverIDs and anyone holding one of
 // ApproverRoles. Tiers add up: an order over two thresholds passes both steps, lowest
-// first (e.g. > ¥5,000 an approver, > ¥50,000 also the owner).
+// first (e.g. > ¥5,000 an approver, > ¥50,000 also the owner). With OwnerAlone, one
+// owner's approval completes the step on its own ("two approvers, or the owner").
 type Rule struct {
 	ID            string
 	OrgID         string
@@ -22,19 +23,22 @@ type Rule struct {
 	ApproverIDs   []string
 	ApproverRoles []identity.Role
 	Approvals     int
+	OwnerAlone    bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
 
 // Step is one approval an order must collect before it can be paid: Approvals distinct
 // approvals from the users in ApproverIDs or holders of ApproverRoles, never from the
-// person who placed the order (ExcludeUserID).
+// person who placed the order (ExcludeUserID). With OwnerAlone an owner's approval
+// completes it by itself.
 type Step struct {
 	RuleID        string
 	Over          money.Fen
 	ApproverIDs   []string
 	ApproverRoles []identity.Role
 	Approvals     int
+	OwnerAlone    bool
 	ExcludeUserID string
 }
 
@@ -47,11 +51,28 @@ func (s Step) CanApprove(m identity.Member) bool {
 		return true
 	}
 	for _, r := range m.Roles {
-		if slices.Contains(s.ApproverRoles, r) {
+		if slices.Contains(s.ApproverRoles, r) || (s.OwnerAlone && r == identity.Owner) {
 			return true
 		}
 	}
 	return false
+}
+
+// Satisfied reports whether the members who approved complete the step: enough
+// distinct eligible approvers, or (OwnerAlone) one owner. Approvals by people who may
+// not approve the step, and repeats, do not count.
+func (s Step) Satisfied(approved []identity.Member) bool {
+	seen := map[string]bool{}
+	for _, m := range approved {
+		if seen[m.User.ID] || !s.CanApprove(m) {
+			continue
+		}
+		seen[m.User.ID] = true
+		if s.OwnerAlone && slices.Contains(m.Roles, identity.Owner) {
+			return true
+		}
+	}
+	return len(seen) >= max(s.Approvals, 1)
 }
 
 // Required returns the approval steps an order of amount (fen) placed by requester
@@ -80,7 +101,7 @@ func Required(rules []Rule, amount money.Fen, requester identity.Member) []Step 
 			n = 1
 		}
 		out = append(out, Step{RuleID: r.ID, Over: r.Over, ApproverIDs: slices.Clone(r.ApproverIDs),
-			ApproverRoles: slices.Clone(r.ApproverRoles), Approvals: n, ExcludeUserID: requester.User.ID})
+			ApproverRoles: slices.Clone(r.ApproverRoles), Approvals: n, OwnerAlone: r.OwnerAlone, ExcludeUserID: requester.User.ID})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Over < out[j].Over })
 	return out

@@ -87,3 +87,44 @@ func TestRequired(t *testing.T) {
 		t.Error("Required shares slices with its rules")
 	}
 }
+
+func TestStepSatisfied(t *testing.T) {
+	caigou := member("caigou", identity.Purchaser)
+	a1, a2 := member("a1", identity.Approver), member("a2", identity.Approver)
+	owner := member("owner", identity.Owner)
+	fin := member("fin", identity.Finance)
+	twoOrOwner := Rule{ID: "t", Over: 5_000_000, AppliesTo: []identity.Role{identity.Purchaser}, ApproverRoles: []identity.Role{identity.Approver}, Approvals: 2, OwnerAlone: true}
+	two := twoOrOwner
+	two.OwnerAlone = false
+	named := Rule{ID: "n", Over: 500_000, AppliesTo: []identity.Role{identity.Purchaser}, ApproverIDs: []string{"a1"}, Approvals: 1}
+	selfApprover := member("a2", identity.Purchaser, identity.Approver)
+	tests := []struct {
+		name     string
+		rule     Rule
+		who      identity.Member
+		approved []identity.Member
+		want     bool
+	}{
+		{"nobody yet", twoOrOwner, caigou, nil, false},
+		{"one of two", twoOrOwner, caigou, []identity.Member{a1}, false},
+		{"two approvers", twoOrOwner, caigou, []identity.Member{a1, a2}, true},
+		{"the same approver twice", twoOrOwner, caigou, []identity.Member{a1, a1}, false},
+		{"the owner alone", twoOrOwner, caigou, []identity.Member{owner}, true},
+		{"the owner does not count without OwnerAlone", two, caigou, []identity.Member{owner, a1}, false},
+		{"finance is not an approver here", twoOrOwner, caigou, []identity.Member{fin, a1}, false},
+		{"the requester's own approval does not count", twoOrOwner, selfApprover, []identity.Member{selfApprover, a1}, false},
+		{"named approver", named, caigou, []identity.Member{a1}, true},
+		{"an approver not named", named, caigou, []identity.Member{a2}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			steps := Required([]Rule{tc.rule}, 9_000_000, tc.who)
+			if len(steps) != 1 {
+				t.Fatalf("steps: %v", steps)
+			}
+			if got := steps[0].Satisfied(tc.approved); got != tc.want {
+				t.Fatalf("Satisfied = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -96,8 +96,7 @@ func (s *Service) SaveProfile(ctx context.Context, p *identity.Principal, in Pro
 	pr.TaxID = cn.NormalizeTaxID(in.TaxID)
 	if pr.TaxID == "" {
 		pr.TaxID = pr.CreditCode // a company's taxpayer number is its credit code
-	}
-	if err := cn.ValidTaxID(pr.TaxID); err != nil && !v.Has("credit_code") {
+	} else if err := cn.ValidTaxID(pr.TaxID); err != nil {
 		v.Add("tax_id", codeMsg(err, "tax_id"))
 	}
 	pr.RegAddress = text(&v, "reg_address", in.RegAddress, 0, 200)
@@ -145,7 +144,7 @@ func (s *Service) SaveProfile(ctx context.Context, p *identity.Principal, in Pro
 		if err := s.Store.SaveBuyerProfile(ctx, pr); err != nil {
 			return err
 		}
-		return s.log(ctx, p, "buyer.profile", "org", p.Org.ID, pr.InvoiceType)
+		return s.log(ctx, p, "buyer.profile", "org", p.Org.ID, changed(cur, pr))
 	})
 	if err != nil {
 		return nil, err
@@ -159,4 +158,26 @@ func MaskAccount(s string) string {
 		return s
 	}
 	return strings.Repeat("*", min(len(s)-4, 12)) + s[len(s)-4:]
+}
+
+// changed names the profile fields a save changes, for the audit log (names only: the
+// bank account is personal information and stays out of the log).
+func changed(old, new *Profile) string {
+	var out []string
+	for _, f := range []struct {
+		name     string
+		was, now string
+	}{
+		{"name", old.Name, new.Name}, {"credit_code", old.CreditCode, new.CreditCode}, {"invoice_title", old.InvoiceTitle, new.InvoiceTitle},
+		{"tax_id", old.TaxID, new.TaxID}, {"reg_address", old.RegAddress, new.RegAddress}, {"reg_phone", old.RegPhone, new.RegPhone},
+		{"bank_name", old.BankName, new.BankName}, {"bank_account", old.BankAccount, new.BankAccount}, {"invoice_type", old.InvoiceType, new.InvoiceType},
+	} {
+		if f.was != f.now {
+			out = append(out, f.name)
+		}
+	}
+	if len(out) == 0 {
+		return "unchanged"
+	}
+	return strings.Join(out, ",")
 }

@@ -29,6 +29,7 @@ type RuleInput struct {
 	ApproverIDs   []string
 	ApproverRoles []string
 	Approvals     string
+	OwnerAlone    bool // one owner's approval completes the step by itself
 }
 
 // Rules lists the caller's company's approval rules by threshold; any member may read
@@ -112,6 +113,7 @@ func buildRule(in RuleInput, members []identity.Member) (*Rule, error) {
 		v.Add("approvals", "err.rule_approvals", MaxApprovals)
 	}
 	r.Approvals = n
+	r.OwnerAlone = in.OwnerAlone
 	for _, m := range members {
 		for _, role := range m.Roles {
 			if slices.Contains(r.ApproverRoles, role) {
@@ -170,7 +172,7 @@ func (s *Service) SaveRule(ctx context.Context, p *identity.Principal, id string
 		if err := s.Store.SaveApprovalRule(ctx, r); err != nil {
 			return err
 		}
-		return s.log(ctx, p, "buyer.rule.save", "approval_rule", r.ID, fmt.Sprintf("over %s, %v, %d of %v %v", r.Over, r.AppliesTo, r.Approvals, r.ApproverIDs, r.ApproverRoles))
+		return s.log(ctx, p, "buyer.rule.save", "approval_rule", r.ID, fmt.Sprintf("over %s, %v, %d of %v %v, owner alone %t", r.Over, r.AppliesTo, r.Approvals, r.ApproverIDs, r.ApproverRoles, r.OwnerAlone))
 	})
 	if err != nil {
 		return nil, err
@@ -201,6 +203,35 @@ func (s *Service) DeleteRule(ctx context.Context, p *identity.Principal, id stri
 		}
 		return s.log(ctx, p, "buyer.rule.delete", "approval_rule", id, "")
 	})
+}
+
+// Preview answers "what would this order need?" for a member of the caller's company
+// (the caller when memberID is ""): the steps Required gives under the stored rules.
+func (s *Service) Preview(ctx context.Context, p *identity.Principal, amountYuan, memberID string) ([]Step, *identity.Member, error) {
+	if err := buyerOnly(p); err != nil {
+		return nil, nil, err
+	}
+	var v errs.Validator
+	amount, err := money.ParseYuan(amountYuan)
+	if err != nil || amount < 0 || amount > MaxOver {
+		v.Add("amount", "err.amount_format")
+	}
+	if memberID == "" {
+		memberID = p.User.ID
+	}
+	members, err := s.Store.Members(ctx, p.Org.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(members, func(m identity.Member) bool { return m.User.ID == memberID })
+	if i < 0 {
+		v.Add("member", "err.rule_approver_member")
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, err
+	}
+	steps, err := s.StepsFor(ctx, p.Org.ID, amount, members[i])
+	return steps, &members[i], err
 }
 
 // StepsFor is Required over the company's stored rules, for the member placing an

@@ -100,3 +100,25 @@ func TestPostcode(t *testing.T) {
 		}
 	}
 }
+
+func FuzzTaxIDAndCounty(f *testing.F) {
+	for _, s := range []string{"91350100M000100Y43", "320502123456789", " 9135 0100-m000100y43 ", "441900", "１１０１０１", "", "\x00\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := NormalizeTaxID(s)
+		if NormalizeTaxID(n) != n {
+			t.Fatalf("NormalizeTaxID not idempotent on %q", s)
+		}
+		if err := ValidTaxID(n); err != nil && !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrLength) && !errors.Is(err, ErrCharset) && !errors.Is(err, ErrCheck) {
+			t.Fatalf("ValidTaxID(%q) = %v: no sentinel", n, err)
+		}
+		if err := ValidCounty(s); err == nil {
+			if DivisionFullName(s) == "" || len(DivisionPath(s)) != 3 {
+				t.Fatalf("county %q has no full name or path", s)
+			}
+		} else if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrLength) && !errors.Is(err, ErrCharset) && !errors.Is(err, ErrUnknownDivision) {
+			t.Fatalf("ValidCounty(%q) = %v: no sentinel", s, err)
+		}
+	})
+}

@@ -64,23 +64,28 @@ func seedBuyer(ctx context.Context, a *app.App) error {
 	if err != nil {
 		return fmt.Errorf("list: %w", err)
 	}
-	rows, err := a.DB.Query(ctx, `SELECT k.id, k.moq, k.multiple FROM skus k JOIN products p ON p.id = k.product_id JOIN orgs o ON o.id = k.supplier_id
-		WHERE p.status = 'on_sale' AND k.status = 'active' AND o.status = 'active' AND o.store_live = TRUE ORDER BY p.sales_count DESC, k.id LIMIT 4`)
+	// Four SKUs of different products, from the best sellers of live stores.
+	rows, err := a.DB.Query(ctx, `SELECT k.id, k.product_id, k.moq, k.multiple FROM skus k JOIN products p ON p.id = k.product_id JOIN orgs o ON o.id = k.supplier_id
+		WHERE p.status = 'on_sale' AND k.status = 'active' AND o.status = 'active' AND o.store_live = TRUE ORDER BY p.sales_count DESC, k.id LIMIT 400`)
 	if err != nil {
 		return err
 	}
 	type pick struct {
-		id            string
+		id, product   string
 		moq, multiple int64
 	}
 	var picks []pick
+	seen := map[string]bool{}
 	for rows.Next() {
 		var p pick
-		if err := rows.Scan(&p.id, &p.moq, &p.multiple); err != nil {
+		if err := rows.Scan(&p.id, &p.product, &p.moq, &p.multiple); err != nil {
 			rows.Close()
 			return err
 		}
-		picks = append(picks, p)
+		if !seen[p.product] && len(picks) < 4 {
+			seen[p.product] = true
+			picks = append(picks, p)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,8 +63,10 @@ func TestBuyerCompanyPages(t *testing.T) {
 		// Company profile: validation names the fields; the purchaser may not edit; finance may.
 		bad := url.Values{"name": {"甲"}, "credit_code": {"91350100M000100Y44"}, "tax_id": {"12345"}, "reg_phone": {"abc"}, "bank_account": {"12x"}, "invoice_type": {"special"}}
 		res := a.PostForm("/buyer/company", bad)
-		if res.StatusCode != 422 || !strings.Contains(res.Body, "校验位不对") || !strings.Contains(res.Body, "银行账号应为") || !strings.Contains(res.Body, "至少") {
-			t.Fatalf("bad profile: %d %s", res.StatusCode, res.Body)
+		for _, want := range []string{"统一社会信用代码校验位不对", "纳税人识别号应为 15、18 或 20 位", "银行账号应为", "至少", "电话"} {
+			if res.StatusCode != 422 || !strings.Contains(res.Body, want) {
+				t.Fatalf("bad profile lacks %q: %d", want, res.StatusCode)
+			}
 		}
 		good := url.Values{"name": {"甲采购有限公司"}, "credit_code": {"91350100m000100y43"}, "reg_address": {"苏州市虎丘区金山路 1 号"},
 			"reg_phone": {"0512-66668888"}, "bank_name": {"中国工商银行苏州分行"}, "bank_account": {"1102 0200 0900 1234 567"}, "invoice_type": {"special"}}
@@ -76,6 +79,11 @@ func TestBuyerCompanyPages(t *testing.T) {
 		}
 		if res := cw.PostForm("/buyer/company", good); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("finance saves the profile: %d %s", res.StatusCode, res.Body)
+		}
+		var detail string
+		if err := d.QueryRow(context.Background(), `SELECT detail FROM audit_log WHERE action = 'buyer.profile' ORDER BY seq DESC LIMIT 1`).Scan(&detail); err != nil ||
+			!strings.Contains(detail, "bank_account") || strings.Contains(detail, "1102") {
+			t.Fatalf("profile audit: %q %v", detail, err)
 		}
 		page := a.Get("/buyer/company").Body
 		if !strings.Contains(page, "91350100M000100Y43") || !strings.Contains(page, "***4567") || strings.Contains(page, "11020200090012") {
@@ -244,6 +252,43 @@ func TestBuyerMembers(t *testing.T) {
 		if res := a.PostForm("/buyer/members/"+cg+"/roles", url.Values{"roles": {"admin"}}); res.StatusCode != 422 {
 			t.Fatalf("platform role granted: %d", res.StatusCode)
 		}
+		// Two owners demoting each other at once: one of them stays owner.
+		second := e.Users["caigoua"].ID
+		if res := a.PostForm("/buyer/members/"+second+"/roles", url.Values{"roles": {"owner"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("second owner: %d", res.StatusCode)
+		}
+		p1, _ := e.Identity.Principal(context.Background(), owner, "")
+		p2, _ := e.Identity.Principal(context.Background(), second, "")
+		var e1, e2 error
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			e1 = e.Identity.SetMemberRoles(context.Background(), p1, second, []identity.Role{identity.Purchaser})
+		}()
+		go func() {
+			defer wg.Done()
+			e2 = e.Identity.SetMemberRoles(context.Background(), p2, owner, []identity.Role{identity.Purchaser})
+		}()
+		wg.Wait()
+		ms, _ := e.Store.Members(context.Background(), e.Orgs["buyerA"].ID)
+		owners := 0
+		for _, m := range ms {
+			for _, r := range m.Roles {
+				if r == identity.Owner {
+					owners++
+				}
+			}
+		}
+		if owners != 1 || (e1 == nil) == (e2 == nil) {
+			t.Fatalf("concurrent demotions: %d owners left, errors %v / %v", owners, e1, e2)
+		}
+		// Whoever lost, buyera is owner again for the rest of the test.
+		if e2 == nil {
+			if err := e.Identity.SetMemberRoles(context.Background(), p2, owner, []identity.Role{identity.Owner}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// Another company's member is not found.
 		if res := e.Login("buyerb").PostForm("/buyer/members/"+cg+"/remove", nil); res.StatusCode != 404 {
 			t.Fatalf("another company removes a member: %d", res.StatusCode)
@@ -305,8 +350,8 @@ func TestBuyerAPI(t *testing.T) {
 		if res := a.JSON("POST", "/api/v1/buyer/approval-rules", rule, "Idempotency-Key", "r1"); res.StatusCode != 201 {
 			t.Fatalf("rule: %d %s", res.StatusCode, res.Body)
 		}
-		res = a.JSON("POST", "/api/v1/buyer/approval-rules", `{"over_fen":5000000,"applies_to":["purchaser"],"approver_roles":["owner"]}`)
-		if res.StatusCode != 201 || !strings.Contains(res.Body, `"approvals":1`) {
+		res = a.JSON("POST", "/api/v1/buyer/approval-rules", `{"over_fen":5000000,"applies_to":["purchaser"],"approver_roles":["approver"],"owner_alone":true}`)
+		if res.StatusCode != 201 || !strings.Contains(res.Body, `"approvals":1`) || !strings.Contains(res.Body, `"owner_alone":true`) {
 			t.Fatalf("owner tier: %d %s", res.StatusCode, res.Body)
 		}
 		var r struct{ ID string }
@@ -330,8 +375,30 @@ func TestBuyerAPI(t *testing.T) {
 			}
 		}
 		steps, err := e.App.Buyer.StepsFor(context.Background(), e.Orgs["buyerA"].ID, 6_000_000, caigou)
-		if err != nil || len(steps) != 2 || steps[0].ApproverIDs[0] != shenpi || steps[1].ApproverRoles[0] != identity.Owner {
+		if err != nil || len(steps) != 2 || steps[0].ApproverIDs[0] != shenpi || steps[1].ApproverRoles[0] != identity.Approver || !steps[1].OwnerAlone {
 			t.Fatalf("steps: %+v %v", steps, err)
+		}
+
+		// The preview answers what an order would need, for any member of the company.
+		res = e.Login("caigoua").Get("/api/v1/buyer/approval-steps?amount_fen=6000000")
+		if res.StatusCode != 200 || strings.Count(res.Body, `"rule_id"`) != 2 || !strings.Contains(res.Body, shenpi) {
+			t.Fatalf("preview: %d %s", res.StatusCode, res.Body)
+		}
+		if res := a.Get("/api/v1/buyer/approval-steps?amount_fen=6000000"); res.StatusCode != 200 || strings.Contains(res.Body, `"rule_id"`) {
+			t.Fatalf("the owner's own order needs nothing: %d %s", res.StatusCode, res.Body)
+		}
+		if res := a.Get("/api/v1/buyer/approval-steps?amount_fen=x&member=" + e.Users["buyerb"].ID); res.StatusCode != 422 {
+			t.Fatalf("bad preview: %d", res.StatusCode)
+		}
+		if res := a.Get("/api/v1/buyer/approval-steps?amount_fen=100&member=" + e.Users["buyerb"].ID); res.StatusCode != 422 || !strings.Contains(res.Body, `"member"`) {
+			t.Fatalf("preview for another company's member: %d %s", res.StatusCode, res.Body)
+		}
+		page := a.Get("/buyer/approvals?amount=60000&member=" + e.Users["caigoua"].ID).Body
+		if !strings.Contains(page, "需 1 人同意") || !strings.Contains(page, "shenpia") || !strings.Contains(page, "或负责人一人同意即可") {
+			t.Fatal("preview page")
+		}
+		if page := a.Get("/buyer/approvals?amount=100&member=" + e.Users["caigoua"].ID).Body; !strings.Contains(page, "这笔订单无需审批") {
+			t.Fatal("preview page without steps")
 		}
 
 		// Requisition lists over the API.

@@ -123,13 +123,13 @@ func (s *Store) SetDefaultAddress(ctx context.Context, orgID, id string) error {
 	return nil
 }
 
-const ruleCols = `id, org_id, over_fen, applies_to, approver_ids, approver_roles, approvals, created_at, updated_at`
+const ruleCols = `id, org_id, over_fen, applies_to, approver_ids, approver_roles, approvals, owner_alone, created_at, updated_at`
 
 func scanRule(row interface{ Scan(...any) error }) (*buyer.Rule, error) {
 	var r buyer.Rule
 	var over, n, c, u int64
 	var applies, ids, roles string
-	if err := row.Scan(&r.ID, &r.OrgID, &over, &applies, &ids, &roles, &n, &c, &u); err != nil {
+	if err := row.Scan(&r.ID, &r.OrgID, &over, &applies, &ids, &roles, &n, &r.OwnerAlone, &c, &u); err != nil {
 		return nil, err
 	}
 	if err := fromJSON(applies, &r.AppliesTo); err != nil {
@@ -187,15 +187,15 @@ func (s *Store) SaveApprovalRule(ctx context.Context, r *buyer.Rule) error {
 	applies, ids, roles := jsonText(orEmpty(r.AppliesTo)), jsonText(orEmpty(r.ApproverIDs)), jsonText(orEmpty(r.ApproverRoles))
 	if r.ID == "" {
 		r.ID = db.NewID()
-		_, err := s.DB.Exec(ctx, `INSERT INTO approval_rules (`+ruleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.OrgID, int64(r.Over), applies, ids, roles, r.Approvals, db.Millis(r.CreatedAt), db.Millis(r.UpdatedAt))
+		_, err := s.DB.Exec(ctx, `INSERT INTO approval_rules (`+ruleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.OrgID, int64(r.Over), applies, ids, roles, r.Approvals, r.OwnerAlone, db.Millis(r.CreatedAt), db.Millis(r.UpdatedAt))
 		if err != nil {
 			return fmt.Errorf("store: add approval rule: %w", err)
 		}
 		return nil
 	}
-	return s.execOne(ctx, "err.not_found", `UPDATE approval_rules SET over_fen = ?, applies_to = ?, approver_ids = ?, approver_roles = ?, approvals = ?, updated_at = ?
-		WHERE id = ? AND org_id = ?`, int64(r.Over), applies, ids, roles, r.Approvals, db.Millis(r.UpdatedAt), r.ID, r.OrgID)
+	return s.execOne(ctx, "err.not_found", `UPDATE approval_rules SET over_fen = ?, applies_to = ?, approver_ids = ?, approver_roles = ?, approvals = ?, owner_alone = ?, updated_at = ?
+		WHERE id = ? AND org_id = ?`, int64(r.Over), applies, ids, roles, r.Approvals, r.OwnerAlone, db.Millis(r.UpdatedAt), r.ID, r.OrgID)
 }
 
 // DeleteApprovalRule removes one of a company's rules.

@@ -348,6 +348,12 @@ type rulesData struct {
 	Approver []identity.Role // approver roles
 	CanEdit  bool
 	EditID   string // the rule whose form failed ("new" for the add form)
+
+	// The preview: what an order of Amount by Member would need.
+	Amount    string
+	Member    string
+	Steps     []buyer.Step
+	Previewed bool
 }
 
 // ruleCtx is what the rule form partial needs: the page, the rule's ID ("new") and
@@ -404,8 +410,22 @@ func (h *Handler) rulesPage(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	return h.buyerPage(w, r, status, "buyer_approvals", "approvals", f, rulesData{Rules: rules, Members: members, Roles: identity.RolesFor(identity.Buyer),
-		Approver: buyer.ApproverRoles, CanEdit: p.Has(identity.Owner), EditID: editID})
+	d := rulesData{Rules: rules, Members: members, Roles: identity.RolesFor(identity.Buyer),
+		Approver: buyer.ApproverRoles, CanEdit: p.Has(identity.Owner), EditID: editID}
+	if q := r.URL.Query(); r.Method == http.MethodGet && q.Has("amount") {
+		d.Amount, d.Member = q.Get("amount"), q.Get("member")
+		steps, _, err := h.Buyer.Preview(r.Context(), p, d.Amount, d.Member)
+		if err != nil {
+			pf, st, err := userFormError(r, q, err)
+			if err != nil {
+				return err
+			}
+			f, status = pf, st
+		} else {
+			d.Steps, d.Previewed = steps, true
+		}
+	}
+	return h.buyerPage(w, r, status, "buyer_approvals", "approvals", f, d)
 }
 
 func (h *Handler) buyerRules(w http.ResponseWriter, r *http.Request) error {
@@ -422,7 +442,7 @@ func (h *Handler) buyerRuleSave(w http.ResponseWriter, r *http.Request) error {
 	if id == "new" {
 		saveID = ""
 	}
-	in := buyer.RuleInput{Over: v.Get("over"), AppliesTo: v["applies_to"], ApproverIDs: v["approver_ids"], ApproverRoles: v["approver_roles"], Approvals: v.Get("approvals")}
+	in := buyer.RuleInput{Over: v.Get("over"), AppliesTo: v["applies_to"], ApproverIDs: v["approver_ids"], ApproverRoles: v["approver_roles"], Approvals: v.Get("approvals"), OwnerAlone: v.Get("owner_alone") == "1"}
 	if _, err := h.Buyer.SaveRule(r.Context(), httpx.PrincipalFrom(r.Context()), saveID, in); err != nil {
 		f, status, err := userFormError(r, v, err)
 		if err != nil {

@@ -37,6 +37,7 @@ CREATE TABLE approval_rules (
     approver_ids   TEXT NOT NULL DEFAULT '[]',
     approver_roles TEXT NOT NULL DEFAULT '[]',
     approvals      BIGINT NOT NULL DEFAULT 1 CHECK (approvals >= 1),
+    owner_alone    BOOLEAN NOT NULL DEFAULT FALSE,
     created_at     BIGINT NOT NULL,
     updated_at     BIGINT NOT NULL
 );
