@@ -132,13 +132,21 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 			filters += len(xs)
 		}
 	}
-	text := strings.TrimSpace(q.Get("q")) != ""
+	words := strings.TrimSpace(q.Get("q"))
+	text := words != ""
 	m := &seo.Meta{}
 	if cat == nil {
-		// The search page: /search?cat=x alone is the category page.
-		if c := q.Get("cat"); c != "" && !text && filters == 0 && v.Res.Category != nil {
+		switch {
+		case q.Get("cat") != "" && !text && filters == 0 && v.Res.Category != nil:
+			// /search?cat=x alone is the category page.
 			m.Canonical = p.base + "/c/" + url.PathEscape(v.Res.Category.Code)
-		} else {
+		case text && len(q) == 1 && len(q["q"]) == 1 && v.Res.Total > 0:
+			// A plain query with results is a landing page for its words (the hot
+			// terms link to these); anything narrower, deeper or empty is not.
+			m.Canonical = p.base + "/search?" + url.Values{"q": {words}}.Encode()
+			m.Title = p.T("seo.category_title", words)
+			m.Description = seo.Description(p.T("seo.search_desc", words, v.Res.Total, p.Site.Name))
+		default:
 			m.Robots = seo.NoIndex
 		}
 		return m
@@ -153,13 +161,7 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 		m.Canonical = canon
 	}
 	name := p.CatName(*cat)
-	var parents []string
-	for _, c := range trail {
-		if c.ID != cat.ID {
-			parents = append(parents, p.CatName(c))
-		}
-	}
-	m.Title = seo.Title(p.T("seo.category_title", name), strings.Join(reverse(parents), " "))
+	m.Title = p.T("seo.category_title", name)
 	var examples []string
 	for _, it := range v.Res.Items {
 		if len(examples) == 3 {
@@ -170,14 +172,6 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 	m.Description = seo.Description(p.T("seo.category_desc", name, v.Res.Total, p.Site.Name), strings.Join(examples, "，"))
 	m.JSONLD = []any{seo.Breadcrumbs(p.catCrumbs(append(trail, *cat)))}
 	return m
-}
-
-func reverse(xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[len(xs)-1-i] = x
-	}
-	return out
 }
 
 // relatedCache keeps each product's related products for a few minutes: a search with
