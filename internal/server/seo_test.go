@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -322,6 +323,20 @@ func TestSEOSitemapsAndRobots(t *testing.T) {
 				t.Errorf("%s: %d", bad, res.StatusCode)
 			}
 		}
+		// Gzipped for crawlers that ask.
+		res = c.Get("/sitemaps/products-1.xml", "Accept-Encoding", "gzip")
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("not gzipped: %v", res.Header)
+		}
+		zr, err := gzip.NewReader(strings.NewReader(res.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gz smURLs
+		if err := xml.NewDecoder(zr).Decode(&gz); err != nil || len(gz.URLs) == 0 {
+			t.Fatalf("gzipped sitemap: %v %d", err, len(gz.URLs))
+		}
+
 		// Closing a store drops its products and its store page.
 		if err := e.Store.SetStoreLive(context.Background(), e.Orgs["supplierY"].ID, false); err != nil {
 			t.Fatal(err)
