@@ -3,8 +3,8 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
