@@ -22,6 +22,10 @@
 //     search URLs with more than one parameter. They are never in the sitemaps.
 //     /search?cat=x with nothing else names /c/x as canonical.
 //   - Store pages /store/{id} are indexable; the in-store search (?q=) is noindex.
+//   - Mobile: one responsive URL per page, so the head says applicable-device
+//     "pc,mobile" and carries no mobile-agent tag (that tag points a PC page at a
+//     separate mobile URL, which we do not have); Cache-Control no-transform and
+//     no-siteapp keep Baidu from transcoding pages.
 package seo
 
 import (
