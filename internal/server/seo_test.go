@@ -558,6 +558,21 @@ func TestSEOBaiduPushQueue(t *testing.T) {
 		if rep = run(); rep.Pushed != 1 || len(counts()) != 0 {
 			t.Fatalf("next day: %+v %v", rep, counts())
 		}
+		// A refused token rests the queue for an hour; nothing is lost meanwhile.
+		fb.set(401, func([]string) string { return `{"error":401,"message":"token is not valid"}` })
+		emit(store.TopicProduct, e.Products["supplierX"])
+		if rep = run(); rep.Calls != 1 || counts()["pending"] != 1 {
+			t.Fatalf("bad token: %+v %v", rep, counts())
+		}
+		fb.set(200, ok(10))
+		now = now.Add(30 * time.Minute)
+		if rep = run(); rep.Calls != 0 {
+			t.Fatalf("pushed while resting: %+v", rep)
+		}
+		now = now.Add(31 * time.Minute)
+		if rep = run(); rep.Pushed != 1 || len(counts()) != 0 {
+			t.Fatalf("after the rest: %+v %v", rep, counts())
+		}
 		// The push is off without a token.
 		if e.App.SEOPusher(config.Default(), "n", time.Now) != nil {
 			t.Error("a pusher without a token")
