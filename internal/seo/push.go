@@ -13,6 +13,15 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/VictoriaMetrics/metrics"
+)
+
+var (
+	pushedURLs   = metrics.NewCounter(`zhuchao_seo_push_urls_total{result="pushed"}`)
+	rejectedURLs = metrics.NewCounter(`zhuchao_seo_push_urls_total{result="rejected"}`)
+	retriedURLs  = metrics.NewCounter(`zhuchao_seo_push_urls_total{result="retry"}`)
+	quotaStops   = metrics.NewCounter(`zhuchao_seo_push_quota_exhausted_total`)
 )
 
 // Baidu's link submission (普通收录): POST text/plain, one URL a line, at most 2,000 a
@@ -318,6 +327,7 @@ func (p *Pusher) Run(ctx context.Context) (Report, error) {
 		switch {
 		case errors.Is(perr, ErrQuota):
 			rep.Quota = true
+			quotaStops.Inc()
 			p.log().WarnContext(ctx, "baidu push: quota used up for today", "waiting", len(urls))
 			if err := p.Store.PushLater(ctx, claim, nextDay(now), false, "", maxAttempts); err != nil {
 				return rep, err
@@ -331,6 +341,7 @@ func (p *Pusher) Run(ctx context.Context) (Report, error) {
 			return rep, p.Store.SavePushQuota(ctx, PushState{QuotaDay: st.QuotaDay, Remain: st.Remain, BlockedUntil: now.Add(time.Hour)})
 		case perr != nil:
 			rep.Retried += len(urls)
+			retriedURLs.Add(len(urls))
 			p.log().WarnContext(ctx, "baidu push failed; will retry", "err", perr, "urls", len(urls))
 			at := now.Add(p.backoff(claimed[0].Attempts + 1))
 			return rep, p.Store.PushLater(ctx, claim, at, true, Clip(perr.Error(), 500), maxAttempts)
@@ -368,6 +379,8 @@ func (p *Pusher) Run(ctx context.Context) (Report, error) {
 		}
 		rep.Pushed += ok
 		rep.Rejected += len(notValid) + len(notSame)
+		pushedURLs.Add(ok)
+		rejectedURLs.Add(len(notValid) + len(notSame))
 		if err := p.Store.SavePushQuota(ctx, PushState{QuotaDay: Day(now), Remain: res.Remain}); err != nil {
 			return rep, err
 		}

@@ -6,17 +6,26 @@
 //
 // Indexing decisions (what a demanding SEO would do on a 1M-product catalogue):
 //   - Products have one URL, /p/{id}; every variant of it (?sku=, ?to=, ?s=) names
-//     /p/{id} as canonical and robots.txt keeps crawlers off the variants, so crawl
-//     budget goes to products rather than to SKU × province combinations.
+//     /p/{id} as canonical, and the SKU links on the page are rel="nofollow", so crawl
+//     budget goes to products rather than to SKU × province combinations. The variants
+//     are not blocked in robots.txt: a blocked URL cannot show its canonical, and
+//     search results link to them.
 //   - Category pages /c/{code} are the indexable list pages; page 2… canonicalise to
 //     themselves (each page lists different products). A single filter or a sort on a
 //     category canonicalises to the plain category. Two or more filters (deep facet
 //     combinations) are "noindex,follow", and robots.txt disallows category URLs with
 //     more than one parameter, which caps the crawlable facet space at one level.
-//   - Free-text search (/search?q=…) is "noindex,follow" and disallowed in robots.txt:
-//     its URL space is unbounded and thin. /search?cat=x with nothing else names /c/x as
-//     canonical.
+//   - Search: a plain query that finds something (/search?q=… and nothing else) is a
+//     landing page for its words, canonical to its trimmed query; the hot terms link to
+//     these, and Baidu's long tail is where B2B buyers start. Anything narrower (filters,
+//     sorts, pages) or empty is "noindex,follow", and robots.txt keeps crawlers off
+//     search URLs with more than one parameter. They are never in the sitemaps.
+//     /search?cat=x with nothing else names /c/x as canonical.
 //   - Store pages /store/{id} are indexable; the in-store search (?q=) is noindex.
+//   - Mobile: one responsive URL per page, so the head says applicable-device
+//     "pc,mobile" and carries no mobile-agent tag (that tag points a PC page at a
+//     separate mobile URL, which we do not have); Cache-Control no-transform and
+//     no-siteapp keep Baidu from transcoding pages.
 package seo
 
 import (

@@ -191,7 +191,7 @@ func TestSitemaps(t *testing.T) {
 
 func TestRobots(t *testing.T) {
 	r := Robots("https://www.x.cn")
-	for _, want := range []string{"Disallow: /admin/\n", "Disallow: /seller/\n", "Disallow: /buyer/\n", "Disallow: /account\n", "Disallow: /api/\n", "Disallow: /search\n", "Sitemap: https://www.x.cn/sitemap.xml\n"} {
+	for _, want := range []string{"Disallow: /admin/\n", "Disallow: /seller/\n", "Disallow: /buyer/\n", "Disallow: /account\n", "Disallow: /api/\n", "Disallow: /search?*&\n", "Sitemap: https://www.x.cn/sitemap.xml\n"} {
 		if !strings.Contains(r, want) {
 			t.Errorf("robots.txt lacks %q", want)
 		}

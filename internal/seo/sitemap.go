@@ -205,11 +205,10 @@ func Robots(base string) string {
 	for _, p := range []string{
 		"/admin/", "/seller/", "/buyer/", "/account", "/home", "/messages", "/api/",
 		"/login", "/register", "/lang", "/logout",
-		"/search", // free-text results and suggestions: unbounded, thin
-		"/p/*?",   // SKU, freight-province and click-tracking variants of /p/{id}
-		"/c/*&",   // category pages with more than one parameter: deep facet combinations
-		"/c/*sort=",
-		"/store/*?", // search inside a store
+		"/search/",   // suggestions
+		"/search?*&", // searches narrowed by filters, sorts or pages
+		"/c/*&",      // category pages with more than one parameter: deep facet combinations
+		"/store/*?",  // search inside a store
 	} {
 		b.WriteString("Disallow: " + p + "\n")
 	}

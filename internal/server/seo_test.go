@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -202,7 +203,10 @@ func TestSEOListAndStorePages(t *testing.T) {
 			{"/c/fasteners?a.thread=M8", base + "/c/fasteners", ""},
 			{"/c/fasteners?a.thread=M8&supplier=" + e.Orgs["supplierX"].ID, "", "noindex,follow"},
 			{"/c/fasteners?q=" + url.QueryEscape("螺栓"), "", "noindex,follow"},
-			{"/search?q=" + url.QueryEscape("螺栓"), "", "noindex,follow"},
+			{"/search?q=" + url.QueryEscape(" 螺栓 "), base + "/search?q=" + url.QueryEscape("螺栓"), ""},
+			{"/search?q=" + url.QueryEscape("螺栓") + "&sort=sales", "", "noindex,follow"},
+			{"/search?q=" + url.QueryEscape("螺栓") + "&a.thread=M8", "", "noindex,follow"},
+			{"/search?q=" + url.QueryEscape("不存在的东西xyz"), "", "noindex,follow"},
 			{"/search?cat=fasteners", base + "/c/fasteners", ""},
 			{"/store/" + e.Orgs["supplierX"].ID, base + "/store/" + e.Orgs["supplierX"].ID, ""},
 			{"/store/" + e.Orgs["supplierX"].ID + "?q=M8", "", "noindex,follow"},
@@ -319,6 +323,20 @@ func TestSEOSitemapsAndRobots(t *testing.T) {
 				t.Errorf("%s: %d", bad, res.StatusCode)
 			}
 		}
+		// Gzipped for crawlers that ask.
+		res = c.Get("/sitemaps/products-1.xml", "Accept-Encoding", "gzip")
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("not gzipped: %v", res.Header)
+		}
+		zr, err := gzip.NewReader(strings.NewReader(res.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gz smURLs
+		if err := xml.NewDecoder(zr).Decode(&gz); err != nil || len(gz.URLs) == 0 {
+			t.Fatalf("gzipped sitemap: %v %d", err, len(gz.URLs))
+		}
+
 		// Closing a store drops its products and its store page.
 		if err := e.Store.SetStoreLive(context.Background(), e.Orgs["supplierY"].ID, false); err != nil {
 			t.Fatal(err)
@@ -539,6 +557,21 @@ func TestSEOBaiduPushQueue(t *testing.T) {
 		// (The URL refused as not valid was changed again since, so it was queued afresh.)
 		if rep = run(); rep.Pushed != 1 || len(counts()) != 0 {
 			t.Fatalf("next day: %+v %v", rep, counts())
+		}
+		// A refused token rests the queue for an hour; nothing is lost meanwhile.
+		fb.set(401, func([]string) string { return `{"error":401,"message":"token is not valid"}` })
+		emit(store.TopicProduct, e.Products["supplierX"])
+		if rep = run(); rep.Calls != 1 || counts()["pending"] != 1 {
+			t.Fatalf("bad token: %+v %v", rep, counts())
+		}
+		fb.set(200, ok(10))
+		now = now.Add(30 * time.Minute)
+		if rep = run(); rep.Calls != 0 {
+			t.Fatalf("pushed while resting: %+v", rep)
+		}
+		now = now.Add(31 * time.Minute)
+		if rep = run(); rep.Pushed != 1 || len(counts()) != 0 {
+			t.Fatalf("after the rest: %+v %v", rep, counts())
 		}
 		// The push is off without a token.
 		if e.App.SEOPusher(config.Default(), "n", time.Now) != nil {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/search"
@@ -49,6 +52,9 @@ func xmlHeaders(w http.ResponseWriter) {
 }
 
 func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
+	if h.Sitemaps == nil {
+		return errs.E(errs.NotFound, "err.page_not_found")
+	}
 	// The index is small (a line per 50,000 pages): built whole, so a failure is a
 	// clean error rather than half a file.
 	var b bytes.Buffer
@@ -61,12 +67,25 @@ func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) sitemapChild(w http.ResponseWriter, r *http.Request) error {
+	if h.Sitemaps == nil {
+		return errs.E(errs.NotFound, "err.page_not_found")
+	}
 	src, f, err := h.Sitemaps.Child(r.Context(), r.PathValue("file"))
 	if err != nil {
 		return err
 	}
 	xmlHeaders(w)
-	if err := h.Sitemaps.WriteChild(r.Context(), w, h.baseURL(r), src, f); err != nil {
+	w.Header().Add("Vary", "Accept-Encoding")
+	// A file of 50,000 product URLs is about 6 MB of XML and a tenth of that gzipped.
+	var out io.Writer = w
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		defer zw.Close()
+		out = zw
+	}
+	if err := h.Sitemaps.WriteChild(r.Context(), out, h.baseURL(r), src, f); err != nil {
+		// Part of the file may be out: log; the crawler sees a broken file and retries.
 		slog.ErrorContext(r.Context(), "sitemap", "file", r.PathValue("file"), "err", err)
 	}
 	return nil
@@ -132,13 +151,21 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 			filters += len(xs)
 		}
 	}
-	text := strings.TrimSpace(q.Get("q")) != ""
+	words := strings.TrimSpace(q.Get("q"))
+	text := words != ""
 	m := &seo.Meta{}
 	if cat == nil {
-		// The search page: /search?cat=x alone is the category page.
-		if c := q.Get("cat"); c != "" && !text && filters == 0 && v.Res.Category != nil {
+		switch {
+		case q.Get("cat") != "" && !text && filters == 0 && v.Res.Category != nil:
+			// /search?cat=x alone is the category page.
 			m.Canonical = p.base + "/c/" + url.PathEscape(v.Res.Category.Code)
-		} else {
+		case text && len(q) == 1 && len(q["q"]) == 1 && v.Res.Total > 0:
+			// A plain query with results is a landing page for its words (the hot
+			// terms link to these); anything narrower, deeper or empty is not.
+			m.Canonical = p.base + "/search?" + url.Values{"q": {words}}.Encode()
+			m.Title = p.T("seo.category_title", words)
+			m.Description = seo.Description(p.T("seo.search_desc", words, v.Res.Total, p.Site.Name))
+		default:
 			m.Robots = seo.NoIndex
 		}
 		return m
@@ -153,13 +180,7 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 		m.Canonical = canon
 	}
 	name := p.CatName(*cat)
-	var parents []string
-	for _, c := range trail {
-		if c.ID != cat.ID {
-			parents = append(parents, p.CatName(c))
-		}
-	}
-	m.Title = seo.Title(p.T("seo.category_title", name), strings.Join(reverse(parents), " "))
+	m.Title = p.T("seo.category_title", name)
 	var examples []string
 	for _, it := range v.Res.Items {
 		if len(examples) == 3 {
@@ -170,14 +191,6 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 	m.Description = seo.Description(p.T("seo.category_desc", name, v.Res.Total, p.Site.Name), strings.Join(examples, "，"))
 	m.JSONLD = []any{seo.Breadcrumbs(p.catCrumbs(append(trail, *cat)))}
 	return m
-}
-
-func reverse(xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[len(xs)-1-i] = x
-	}
-	return out
 }
 
 // relatedCache keeps each product's related products for a few minutes: a search with
