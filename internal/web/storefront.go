@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/search"
+	"github.com/zhuchao/zhuchao/internal/standing"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 )
 
@@ -48,6 +51,8 @@ type storeView struct {
 	Query     string
 	Results   []catalog.ProductCard
 	Total     int64
+	Level     int             // the supplier's level now (0 when not known)
+	Badges    standing.Badges // 「筑」 and 「保」 as they stand now
 	Staff     bool
 	AllLive   []storefront.Module
 	Products  []catalog.ProductCard // the supplier's products, for the editor
@@ -118,6 +123,13 @@ func (h *Handler) storePage(w http.ResponseWriter, r *http.Request) error {
 		if v.Results, v.Total, err = h.Catalog.ProductCards(r.Context(), catalog.CardFilter{SupplierID: id, Limit: 40}); err != nil {
 			return err
 		}
+	}
+	if h.Standing != nil {
+		sd, err := h.Standing.Of(r.Context(), id, time.Now())
+		if err != nil {
+			return err
+		}
+		v.Level, v.Badges = sd.Level, sd.Badges
 	}
 	pg := &Page{Title: st.Name, Data: v}
 	h.fillPage(r, pg)
