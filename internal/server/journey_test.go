@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -188,12 +189,14 @@ func chooseVariant(t *testing.T, ctx context.Context) {
 	if n == 0 {
 		t.Fatal("no other variant to choose")
 	}
-	err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`.buybox .skuopt:not(.on)`)),
-		chromedp.WaitVisible(chromedp.CSS(`.buybox .chosen`)),
-	)
-	if err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.buybox .skuopt:not(.on)`))); err != nil {
 		t.Fatalf("choose variant: %v", err)
+	}
+	// The choice swaps the buy box in place (htmx) or loads the page: either way, wait
+	// until it names another variant.
+	js, _ := json.Marshal(before)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const e = document.querySelector('.buybox .chosen .mono'); return !!e && e.textContent.trim() !== `+string(js)+`; })()`)); err != nil {
+		t.Fatalf("the chosen variant stayed %s: %v", before, err)
 	}
 	after := must(t, ctx, chromedp.Text(chromedp.CSS(`.buybox .chosen .mono`)))
 	if after == before {

@@ -118,6 +118,9 @@ func writeHTML(w http.ResponseWriter, r *http.Request, status int, lang i18n.Lan
 		w.Header().Set("Cache-Control", "private, no-store, no-transform")
 	}
 	w.Header().Set("Content-Language", string(lang))
+	// One URL serves Chinese or English by cookie (Vary: Cookie comes with the session)
+	// or by Accept-Language.
+	w.Header().Add("Vary", "Accept-Language")
 	if st := httpx.ServerTiming(r.Context()); st != "" {
 		w.Header().Set("Server-Timing", st)
 	}

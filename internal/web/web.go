@@ -133,6 +133,9 @@ func (h *Handler) route(mux *http.ServeMux, pattern string, pol httpx.Policy, fn
 // Register adds every page route to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /assets/{name}", h.assets)
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, h.assets.URL("favicon.svg"), http.StatusMovedPermanently)
+	})
 	h.route(mux, "GET /{$}", httpx.Anyone, h.cached(h.home))
 	h.route(mux, "GET /c/{code}", httpx.Anyone, h.cached(h.category))
 	h.route(mux, "GET /p/{id}", httpx.Anyone, h.product)
