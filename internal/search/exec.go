@@ -394,14 +394,15 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 	page := order[from:min(len(order), from+r.Size)]
 	for i, pi := range page {
 		p := s.prods[pi]
-		d := s.docs[sc.first[pi]]
-		k := &p.SKUs[d.sku]
+		d := sc.first[pi]
+		k := &s.skus[d]
+		id, code, unit := s.sku(d)
 		sp := &s.suppliers[p.supplier]
 		res.Items = append(res.Items, Item{
 			ProductID: p.ID, Title: p.Title, BrandName: p.BrandName, CategoryID: p.CategoryID,
 			SupplierID: p.SupplierID, SupplierName: sp.Name, Level: sp.Level, Zhu: sp.Zhu, Bao: sp.Bao,
-			SKUID: k.ID, SKUCode: k.Code, Spec: s.spec(sc.first[pi]), Price: k.Price, MinPrice: sc.best[pi], Unit: k.Unit,
-			MOQ: k.MOQ, Stock: k.Stock, Matching: int(sc.count[pi]), Sales: p.Sales, Position: from + i + 1,
+			SKUID: id, SKUCode: code, Spec: s.spec(d), Price: s.docs[d].price, MinPrice: sc.best[pi], Unit: unit,
+			MOQ: k.moq, Stock: k.stock, Matching: int(sc.count[pi]), Sales: p.Sales, Position: from + i + 1,
 		})
 	}
 	return page
