@@ -15,7 +15,7 @@ import (
 // defaultMemoryLimit keeps a node with the 1,000,000-SKU index under 2 GiB resident: the
 // index is about 0.7 GiB live, and without a limit the collector lets the heap grow to
 // twice the live size before collecting, and the build's garbage higher still.
-const defaultMemoryLimit = "1700MiB"
+const defaultMemoryLimit = "1600MiB"
 
 // memoryLimit is the --memory-limit flag: a soft limit for the Go runtime
 // (debug.SetMemoryLimit), applied unless the GOMEMLIMIT environment variable is set.
@@ -37,7 +37,7 @@ func (m *memoryLimit) Set(s string) error {
 	return nil
 }
 
-// parseSize reads "1700MiB", "2GiB", "512M", a number of bytes, or "0"/"off" for none.
+// parseSize reads "1600MiB", "2GiB", "512M", a number of bytes, or "0"/"off" for none.
 func parseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	if t == "" || t == "0" || strings.EqualFold(t, "off") {
@@ -56,7 +56,7 @@ func parseSize(s string) (int64, error) {
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || v < 0 || math.IsInf(v, 0) || v*mul > math.MaxInt64/2 {
-		return 0, errors.New("want a size such as 1700MiB or 2GiB, or off")
+		return 0, errors.New("want a size such as 1600MiB or 2GiB, or off")
 	}
 	if v*mul < 64<<20 {
 		return 0, errors.New("below 64MiB: the server would do little but collect garbage")
@@ -68,7 +68,7 @@ func parseSize(s string) (int64, error) {
 func registerMemoryLimit(fs *flag.FlagSet) *memoryLimit {
 	m := &memoryLimit{}
 	_ = m.Set(defaultMemoryLimit)
-	fs.Var(m, "memory-limit", "soft memory limit for the Go runtime, e.g. 1700MiB or 2GiB; off for none (the GOMEMLIMIT environment variable, when set, wins)")
+	fs.Var(m, "memory-limit", "soft memory limit for the Go runtime, e.g. 1600MiB or 2GiB; off for none (the GOMEMLIMIT environment variable, when set, wins)")
 	return m
 }
 

@@ -3,7 +3,6 @@ package search
 import (
 	"container/heap"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -219,7 +218,7 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 		hi = math.MaxInt64
 	}
 	bl, bh := priceBucket(lo), priceBucket(hi)
-	var whole []*roaring.Bitmap
+	var bs []*roaring.Bitmap
 	var edge []uint32
 	buf := make([]uint32, 1024)
 	for b, x := range s.priceBM {
@@ -227,9 +226,10 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 			continue
 		}
 		if b > bl && b < bh {
-			whole = append(whole, x)
+			bs = append(bs, x)
 			continue
 		}
+		edge = edge[:0]
 		it := x.ManyIterator()
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 			for _, d := range buf[:n] {
@@ -238,9 +238,9 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 				}
 			}
 		}
+		bs = append(bs, roaring.BitmapOf(edge...))
 	}
-	slices.Sort(edge) // the two edge buckets interleave
-	return roaring.FastOr(append(whole, roaring.BitmapOf(edge...))...)
+	return roaring.FastOr(bs...)
 }
 
 // scratch is per-query working memory indexed by product, reused across queries.
