@@ -289,8 +289,10 @@ func (h *keyHeap) Pop() any     { o := *h; x := o[len(o)-1]; *h = o[:len(o)-1]; 
 
 // collect walks the hits once: it counts matching variants per product, records each
 // product's first (best-ranked) matching variant and, for sorted orders, its key, and
-// returns the products of the requested page.
-func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result) []uint32 {
+// returns the products of the requested page. When products (the number of products
+// in the hits) is known, a page in relevance order without a strong set stops after
+// its last product's documents: they are consecutive.
+func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result, products int) []uint32 {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.reset(len(s.prods))
@@ -310,6 +312,7 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 		}
 		return 0
 	}
+	early := products >= 0 && r.Sort == SortRelevance && strong == nil
 	walk := func(b *roaring.Bitmap, ordered bool) {
 		it := b.ManyIterator()
 		for {
@@ -320,6 +323,10 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 			for _, d := range sc.buf[:n] {
 				pi := s.docs[d].prod
 				price := s.docs[d].price
+				if early && sc.stamp[pi] != sc.gen && len(order) == want {
+					res.Total = products
+					return
+				}
 				if sc.stamp[pi] != sc.gen {
 					sc.stamp[pi] = sc.gen
 					sc.count[pi] = 1

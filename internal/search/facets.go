@@ -63,6 +63,7 @@ type counts struct {
 	stock     uint32
 	price     []uint32
 	fv        []uint32 // by facet value ordinal
+	prods     int      // distinct products, -1 when not counted
 }
 
 var countsPool = sync.Pool{New: func() any { return &counts{} }}
@@ -86,6 +87,7 @@ func (s *snapshot) newCounts() *counts {
 	c.fv = grow(c.fv, int(s.nfv))
 	c.level = [6]uint32{}
 	c.zhu, c.bao, c.stock = 0, 0, 0
+	c.prods = -1
 	return c
 }
 
@@ -110,7 +112,11 @@ const (
 // when counting by bitmaps (the pass counts every attribute at once).
 func (s *snapshot) count(base *roaring.Bitmap, d dims, codes []string, mode countMode) *counts {
 	c := s.newCounts()
-	if base.IsEmpty() || d == 0 {
+	if base.IsEmpty() {
+		c.prods = 0
+		return c
+	}
+	if d == 0 {
 		return c
 	}
 	if mode == countAuto {
@@ -141,8 +147,13 @@ func (s *snapshot) countPass(base *roaring.Bitmap, d dims, c *counts) {
 	perDoc := d&(dimPrice|dimStock|dimAttr) != 0
 	perProd := d&(dimCat|dimBrand|dimSup|dimLevel|dimBadge|dimAttr) != 0
 	last, run := uint32(math.MaxUint32), uint32(0)
+	c.prods = 0 // a product's documents are consecutive: count the runs
 	flush := func() {
-		if run == 0 || !perProd {
+		if run == 0 {
+			return
+		}
+		c.prods++
+		if !perProd {
 			return
 		}
 		pf := &s.pf[last]

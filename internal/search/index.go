@@ -137,6 +137,7 @@ type snapshot struct {
 	rules    Rules
 	built    time.Time
 	appended int // documents added since the build, out of score order
+	removed  int // products taken out since the build: until then every document is live
 
 	pyOnce   sync.Once
 	byPinyin map[string]string
@@ -594,6 +595,7 @@ func (s *snapshot) remove(productID string) {
 		s.live.Remove(d)
 	}
 	pr.deleted = true
+	s.removed++
 	delete(s.prodByID, productID)
 }
 
