@@ -121,11 +121,22 @@ func (s *snapshot) count(base *roaring.Bitmap, d dims, codes []string, mode coun
 	}
 	if mode == countAuto {
 		mode = countPass
-		if d&(dimCat|dimBrand|dimSup|dimAttr|dimPrice) == 0 {
-			// Level, badges and stock: at most seven values, each a run-rich bitmap.
+		if d&(dimCat|dimAttr) == 0 {
+			// Brands, suppliers, levels and badges are runs of whole products, and stock
+			// and price few bitmaps: against a large base (made a bitset once), a value
+			// costs a few runs per 65,536 documents where the pass costs every document.
+			values := uint64(0)
+			for _, x := range []struct {
+				dim dims
+				n   int
+			}{{dimBrand, len(s.brands)}, {dimSup, len(s.suppliers)}, {dimLevel, len(s.levelBM)}, {dimBadge, 2}, {dimStock, 1}, {dimPrice, len(s.priceBM)}} {
+				if d&x.dim != 0 {
+					values += uint64(x.n)
+				}
+			}
 			card := base.GetCardinality()
 			chunks := uint64(base.Maximum()>>16-base.Minimum()>>16) + 1
-			if 8*chunks*512 < card {
+			if 64*values*chunks+8192 < card {
 				mode = countBitmaps
 			}
 		}
