@@ -2,7 +2,8 @@
 // words become postings (segmented words, CJK characters and bigrams, ASCII model
 // tokens) held as compressed bitmaps (roaring), and so are categories, brands,
 // suppliers, levels, badges and every filterable parameter value. A query is a few
-// bitmap intersections; facet counts are intersection cardinalities. The index is built
+// bitmap intersections; facet counts come from one pass over the hits reading each
+// document's ordinals (facets.go). The index is built
 // from the database at start and kept current from the outbox; the database stays the
 // source of truth and the index can always be rebuilt.
 package search
