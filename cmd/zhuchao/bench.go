@@ -66,6 +66,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	seconds := fs.Float64("seconds", 20, "how long to run the measured query mix, in seconds")
 	warmup := fs.Float64("warmup", 30, "longest warm-up, in seconds: one pass over the distinct queries of the mix")
 	conc := fs.Int("concurrency", 2, "goroutines issuing queries")
+	memLimit := registerMemoryLimit(fs) // as serve and demo set it, so the figures are theirs
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured run (not the build) to this file")
 	buildProfile := fs.String("buildprofile", "", "write a CPU profile of the index build to this file")
 	slowest := fs.Int("slowest", 0, "list the N queries of the mix with the slowest single run")
@@ -73,6 +74,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := cfg.Parse(fs, args[1:]); err != nil {
 		return err
 	}
+	memLimit.apply()
 	if *seconds <= 0 || *seconds > 3600 {
 		return fmt.Errorf("--seconds %g: must be more than 0 and at most 3600", *seconds)
 	}

@@ -153,3 +153,16 @@ func TestBenchSearch(t *testing.T) {
 		t.Fatalf("bench without a benchmark: exit %d", code)
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1700MiB": 1700 << 20, "2GiB": 2 << 30, "1.5G": 3 << 29, "off": 0, "0": 0, " 512M ": 512 << 20, "134217728": 128 << 20} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"lots", "-1GiB", "10MiB", "1e30GiB", "GiB"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) accepted", in)
+		}
+	}
+}

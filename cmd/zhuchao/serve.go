@@ -58,9 +58,11 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg := config.Default()
 	fs := serveFlags("serve", &cfg)
 	fs.SetOutput(stdout)
+	memLimit := registerMemoryLimit(fs)
 	if err := cfg.Parse(fs, args); err != nil {
 		return err
 	}
+	memLimit.apply()
 	setupLogging(cfg.LogLevel, cfg.LogFormat, os.Stderr)
 	d, err := openDB(ctx, &cfg)
 	if err != nil {
@@ -106,9 +108,11 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	skus := fs.Int("products", 20000, "number of SKUs to generate on first run (1,000 to 1,000,000+)")
 	seed := fs.Int64("seed", 1, "generator seed: the same seed builds the same marketplace")
+	memLimit := registerMemoryLimit(fs)
 	if err := cfg.Parse(fs, args); err != nil {
 		return err
 	}
+	memLimit.apply()
 	if *skus < 100 || *skus > 5_000_000 {
 		return fmt.Errorf("--products %d: must be between 100 and 5,000,000", *skus)
 	}

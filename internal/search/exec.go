@@ -3,7 +3,6 @@ package search
 import (
 	"container/heap"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -219,7 +218,7 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 		hi = math.MaxInt64
 	}
 	bl, bh := priceBucket(lo), priceBucket(hi)
-	var whole []*roaring.Bitmap
+	var bs []*roaring.Bitmap
 	var edge []uint32
 	buf := make([]uint32, 1024)
 	for b, x := range s.priceBM {
@@ -227,9 +226,10 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 			continue
 		}
 		if b > bl && b < bh {
-			whole = append(whole, x)
+			bs = append(bs, x)
 			continue
 		}
+		edge = edge[:0]
 		it := x.ManyIterator()
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
 			for _, d := range buf[:n] {
@@ -238,9 +238,9 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 				}
 			}
 		}
+		bs = append(bs, roaring.BitmapOf(edge...))
 	}
-	slices.Sort(edge) // the two edge buckets interleave
-	return roaring.FastOr(append(whole, roaring.BitmapOf(edge...))...)
+	return roaring.FastOr(bs...)
 }
 
 // scratch is per-query working memory indexed by product, reused across queries.
@@ -289,8 +289,10 @@ func (h *keyHeap) Pop() any     { o := *h; x := o[len(o)-1]; *h = o[:len(o)-1]; 
 
 // collect walks the hits once: it counts matching variants per product, records each
 // product's first (best-ranked) matching variant and, for sorted orders, its key, and
-// returns the products of the requested page.
-func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result) []uint32 {
+// returns the products of the requested page. When products (the number of products
+// in the hits) is known, a page in relevance order without a strong set stops after
+// its last product's documents: they are consecutive.
+func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result, products int) []uint32 {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.reset(len(s.prods))
@@ -310,6 +312,7 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 		}
 		return 0
 	}
+	early := products >= 0 && r.Sort == SortRelevance && strong == nil
 	walk := func(b *roaring.Bitmap, ordered bool) {
 		it := b.ManyIterator()
 		for {
@@ -320,6 +323,10 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 			for _, d := range sc.buf[:n] {
 				pi := s.docs[d].prod
 				price := s.docs[d].price
+				if early && sc.stamp[pi] != sc.gen && len(order) == want {
+					res.Total = products
+					return
+				}
 				if sc.stamp[pi] != sc.gen {
 					sc.stamp[pi] = sc.gen
 					sc.count[pi] = 1
@@ -394,14 +401,15 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 	page := order[from:min(len(order), from+r.Size)]
 	for i, pi := range page {
 		p := s.prods[pi]
-		d := s.docs[sc.first[pi]]
-		k := &p.SKUs[d.sku]
+		d := sc.first[pi]
+		k := &s.skus[d]
+		id, code, unit := s.sku(d)
 		sp := &s.suppliers[p.supplier]
 		res.Items = append(res.Items, Item{
 			ProductID: p.ID, Title: p.Title, BrandName: p.BrandName, CategoryID: p.CategoryID,
 			SupplierID: p.SupplierID, SupplierName: sp.Name, Level: sp.Level, Zhu: sp.Zhu, Bao: sp.Bao,
-			SKUID: k.ID, SKUCode: k.Code, Spec: s.spec(sc.first[pi]), Price: k.Price, MinPrice: sc.best[pi], Unit: k.Unit,
-			MOQ: k.MOQ, Stock: k.Stock, Matching: int(sc.count[pi]), Sales: p.Sales, Position: from + i + 1,
+			SKUID: id, SKUCode: code, Spec: s.spec(d), Price: s.docs[d].price, MinPrice: sc.best[pi], Unit: unit,
+			MOQ: k.moq, Stock: k.stock, Matching: int(sc.count[pi]), Sales: p.Sales, Position: from + i + 1,
 		})
 	}
 	return page

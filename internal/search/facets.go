@@ -63,6 +63,7 @@ type counts struct {
 	stock     uint32
 	price     []uint32
 	fv        []uint32 // by facet value ordinal
+	prods     int      // distinct products, -1 when not counted
 }
 
 var countsPool = sync.Pool{New: func() any { return &counts{} }}
@@ -86,6 +87,7 @@ func (s *snapshot) newCounts() *counts {
 	c.fv = grow(c.fv, int(s.nfv))
 	c.level = [6]uint32{}
 	c.zhu, c.bao, c.stock = 0, 0, 0
+	c.prods = -1
 	return c
 }
 
@@ -110,16 +112,31 @@ const (
 // when counting by bitmaps (the pass counts every attribute at once).
 func (s *snapshot) count(base *roaring.Bitmap, d dims, codes []string, mode countMode) *counts {
 	c := s.newCounts()
-	if base.IsEmpty() || d == 0 {
+	if base.IsEmpty() {
+		c.prods = 0
+		return c
+	}
+	if d == 0 {
 		return c
 	}
 	if mode == countAuto {
 		mode = countPass
-		if d&(dimCat|dimBrand|dimSup|dimAttr|dimPrice) == 0 {
-			// Level, badges and stock: at most seven values, each a run-rich bitmap.
+		if d&(dimCat|dimAttr) == 0 {
+			// Brands, suppliers, levels and badges are runs of whole products, and stock
+			// and price few bitmaps: against a large base (made a bitset once), a value
+			// costs a few runs per 65,536 documents where the pass costs every document.
+			values := uint64(0)
+			for _, x := range []struct {
+				dim dims
+				n   int
+			}{{dimBrand, len(s.brands)}, {dimSup, len(s.suppliers)}, {dimLevel, len(s.levelBM)}, {dimBadge, 2}, {dimStock, 1}, {dimPrice, len(s.priceBM)}} {
+				if d&x.dim != 0 {
+					values += uint64(x.n)
+				}
+			}
 			card := base.GetCardinality()
 			chunks := uint64(base.Maximum()>>16-base.Minimum()>>16) + 1
-			if 8*chunks*512 < card {
+			if 64*values*chunks+8192 < card {
 				mode = countBitmaps
 			}
 		}
@@ -141,8 +158,13 @@ func (s *snapshot) countPass(base *roaring.Bitmap, d dims, c *counts) {
 	perDoc := d&(dimPrice|dimStock|dimAttr) != 0
 	perProd := d&(dimCat|dimBrand|dimSup|dimLevel|dimBadge|dimAttr) != 0
 	last, run := uint32(math.MaxUint32), uint32(0)
+	c.prods = 0 // a product's documents are consecutive: count the runs
 	flush := func() {
-		if run == 0 || !perProd {
+		if run == 0 {
+			return
+		}
+		c.prods++
+		if !perProd {
 			return
 		}
 		pf := &s.pf[last]

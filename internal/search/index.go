@@ -30,6 +30,16 @@ type doc struct {
 	stock  bool  // in stock when indexed
 }
 
+// skuRow is what a result shows of a document's SKU, without pointers: the SKUs of a
+// million documents held as Go strings and structs were most of what the garbage
+// collector walked.
+type skuRow struct {
+	text         uint32 // ID then code in snapshot.skuText
+	idLen, codeN uint16
+	unit         uint16 // index into snapshot.units
+	moq, stock   int64
+}
+
 // prodFacets is what a product's documents share for facet counting, as ordinals.
 type prodFacets struct {
 	cat      int32 // index into cats, -1 for none
@@ -108,20 +118,26 @@ type snapshot struct {
 	// Facet ordinals, so that counting is one pass over the hits (facets.go): every
 	// valBM and numBM entry has a facet value ordinal below nfv; documents and products
 	// list theirs.
-	nfv      uint32
-	pf       []prodFacets // by product
-	prodFV   []uint32
-	docFV    []uint32
-	specs    []uint32
-	brands   []string
-	brandOf  map[string]int32
-	catAnc   [][]int32   // by category index: it and its ancestors, as catBM holds them
+	nfv     uint32
+	pf      []prodFacets // by product
+	prodFV  []uint32
+	docFV   []uint32
+	specs   []uint32
+	brands  []string
+	brandOf map[string]int32
+	catAnc  [][]int32 // by category index: it and its ancestors, as catBM holds them
+
+	skus     []skuRow // by document
+	skuText  []byte
+	units    []string
+	unitOf   map[string]uint16
 	dict     []dictEntry // value texts a query may name, longest first
 	synonyms map[string][]string
 	vocab    map[string]int // segmented words → document frequency (products)
 	rules    Rules
 	built    time.Time
 	appended int // documents added since the build, out of score order
+	removed  int // products taken out since the build: until then every document is live
 
 	pyOnce   sync.Once
 	byPinyin map[string]string
@@ -151,6 +167,29 @@ func (s *snapshot) intern(v catalog.Value) uint32 {
 	s.values = append(s.values, v)
 	s.valueIdx[key] = i
 	return i
+}
+
+// skuRow packs an SKU for s.skus.
+func (s *snapshot) skuRow(sk *SKU) skuRow {
+	id, code := sk.ID, sk.Code
+	id, code = id[:min(len(id), math.MaxUint16)], code[:min(len(code), math.MaxUint16)]
+	r := skuRow{text: uint32(len(s.skuText)), idLen: uint16(len(id)), codeN: uint16(len(code)), moq: sk.MOQ, stock: sk.Stock}
+	s.skuText = append(append(s.skuText, id...), code...)
+	u, ok := s.unitOf[sk.Unit]
+	if !ok {
+		u = uint16(len(s.units))
+		s.units = append(s.units, sk.Unit)
+		s.unitOf[sk.Unit] = u
+	}
+	r.unit = u
+	return r
+}
+
+// sku returns document d's SKU ID, code and unit.
+func (s *snapshot) sku(d uint32) (id, code, unit string) {
+	r := &s.skus[d]
+	t := s.skuText[r.text:]
+	return string(t[:r.idLen]), string(t[r.idLen : int(r.idLen)+int(r.codeN)]), s.units[r.unit]
 }
 
 // spec returns a document's spec values.
@@ -207,6 +246,7 @@ func newSnapshot() *snapshot {
 		hasAttr:   map[string]*roaring.Bitmap{},
 		valID:     map[string]map[string]uint32{},
 		brandOf:   map[string]int32{},
+		unitOf:    map[string]uint16{},
 		synonyms:  map[string][]string{},
 		vocab:     map[string]int{},
 	}
@@ -394,6 +434,7 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		b := priceBucket(sk.Price)
 		s.docs = append(s.docs, doc{prod: pi, sku: int32(k), price: sk.Price, bucket: uint8(b), stock: sk.Stock > 0})
 		pr.docs = append(pr.docs, first+uint32(k))
+		s.skus = append(s.skus, s.skuRow(sk))
 	}
 	end := uint64(first) + uint64(len(p.SKUs))
 	addRange := func(b *roaring.Bitmap) { s.addDocs(b, first, uint32(end)) }
@@ -487,6 +528,7 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		}
 		s.priceBM[b].Add(d)
 	}
+	pr.SKUs = nil // held in s.skus
 }
 
 // indexValue records a parameter value of documents [first, end) for facets and
@@ -556,6 +598,7 @@ func (s *snapshot) remove(productID string) {
 		s.live.Remove(d)
 	}
 	pr.deleted = true
+	s.removed++
 	delete(s.prodByID, productID)
 }
 

@@ -158,10 +158,19 @@ func (s *snapshot) textOutside(words string, codes []string) *roaring.Bitmap {
 			has = append(has, b)
 		}
 	}
-	if len(has) == 0 {
+	if len(has) == 0 || text.IsEmpty() {
 		return text
 	}
-	return roaring.AndNot(text, roaring.FastOr(has...))
+	// The text matches are usually few and the attributes' documents many: take each
+	// away in turn rather than build their union.
+	out := roaring.AndNot(text, has[0])
+	for _, h := range has[1:] {
+		if out.IsEmpty() {
+			break
+		}
+		out.AndNot(h)
+	}
+	return out
 }
 
 func appendUnique(xs []string, x string) []string {

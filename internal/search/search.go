@@ -2,7 +2,8 @@
 // words become postings (segmented words, CJK characters and bigrams, ASCII model
 // tokens) held as compressed bitmaps (roaring), and so are categories, brands,
 // suppliers, levels, badges and every filterable parameter value. A query is a few
-// bitmap intersections; facet counts are intersection cardinalities. The index is built
+// bitmap intersections; facet counts come from one pass over the hits reading each
+// document's ordinals (facets.go). The index is built
 // from the database at start and kept current from the outbox; the database stays the
 // source of truth and the index can always be rebuilt.
 package search
@@ -95,7 +96,7 @@ func (ix *Index) search(r Request, mode countMode) Result {
 	}
 	base := s.live
 	if len(fs) > 0 {
-		bs := []*roaring.Bitmap{s.live}
+		bs := s.liveAnd()
 		for _, f := range fs {
 			bs = append(bs, f.bm)
 		}
@@ -112,16 +113,19 @@ func (ix *Index) search(r Request, mode countMode) Result {
 		}
 	}
 	res.Variants = int(hits.GetCardinality())
-	s.collect(hits, strong, &r, &res)
-	res.Pages = (res.Total + r.Size - 1) / r.Size
-	res.Pages = min(res.Pages, MaxPage)
 
-	// Facets count over the text match with every filter but their own.
+	// Facets count over the text match with every filter but their own. Counting
+	// also finds how many products the hits hold, so that a page in relevance order
+	// without words need not walk the hits past its last product.
 	textOnly := s.live
 	if len(clauses) > 0 {
 		textOnly = s.textHits(clauses, dropped)
 	}
-	res.Facets = s.facetsBy(&r, fs, textOnly, hits, mode)
+	var products int
+	res.Facets, products = s.facetsBy(&r, fs, textOnly, hits, mode)
+	s.collect(hits, strong, &r, &res, products)
+	res.Pages = (res.Total + r.Size - 1) / r.Size
+	res.Pages = min(res.Pages, MaxPage)
 	res.Took = time.Since(start)
 	return res
 }
@@ -189,7 +193,7 @@ func (s *snapshot) match(base *roaring.Bitmap, clauses []clause) (hits, strong *
 
 // textHits is the live documents matching the clauses that were kept.
 func (s *snapshot) textHits(clauses []clause, dropped []string) *roaring.Bitmap {
-	bs := []*roaring.Bitmap{s.live}
+	bs := s.liveAnd()
 	for _, c := range clauses {
 		if !contains(dropped, c.label) {
 			bs = append(bs, c.match)
@@ -198,8 +202,18 @@ func (s *snapshot) textHits(clauses []clause, dropped []string) *roaring.Bitmap 
 	return andAll(bs...)
 }
 
-// facetsBy counts the choices of every facet the result can be narrowed by.
-func (s *snapshot) facetsBy(r *Request, fs []filter, textOnly, hits *roaring.Bitmap, mode countMode) []Facet {
+// liveAnd starts a list of bitmaps to intersect: with the live set once a product has
+// been taken out, before that with nothing (every document is live).
+func (s *snapshot) liveAnd() []*roaring.Bitmap {
+	if s.removed == 0 {
+		return make([]*roaring.Bitmap, 0, 8)
+	}
+	return append(make([]*roaring.Bitmap, 0, 8), s.live)
+}
+
+// facetsBy counts the choices of every facet the result can be narrowed by, and
+// returns the number of products in the hits (-1 when it did not count them).
+func (s *snapshot) facetsBy(r *Request, fs []filter, textOnly, hits *roaring.Bitmap, mode countMode) ([]Facet, int) {
 	lang := r.Lang
 	// The base of a facet is the text match with every other facet's filter applied, so
 	// choosing one brand still shows the other brands' counts. Facets without a choice
@@ -364,7 +378,7 @@ func (s *snapshot) facetsBy(r *Request, fs []filter, textOnly, hits *roaring.Bit
 	if pf := s.priceFacet(countsFor("price", nil).price, r, lang); len(pf.Values) > 0 {
 		out = append(out, pf)
 	}
-	return out
+	return out, hc.prods
 }
 
 // dense turns a large bitmap into plain bitset containers before facet counting: the

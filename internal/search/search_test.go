@@ -256,7 +256,7 @@ func TestSearch(t *testing.T) {
 			qs := []string{"", "", "螺栓", "轴承", "M8", "不锈钢 球阀", "手套", "6204", "DN50", "量子纠缠"}
 			compared := 0
 			for range 150 {
-				req := search.Request{Q: qs[r.IntN(len(qs))]}
+				req := search.Request{Q: qs[r.IntN(len(qs))], Page: 1 + r.IntN(3), Size: []int{5, 20, 100}[r.IntN(3)]}
 				// One to three facet choices, each from the facets of the request so far.
 				for range 1 + r.IntN(3) {
 					res := ix.Search(req)
@@ -272,6 +272,12 @@ func TestSearch(t *testing.T) {
 				}
 				if got := facetCounts(auto.Facets); !maps.Equal(got, want) {
 					t.Errorf("%+v: automatic choice counts\n%v\nbitmaps count\n%v", req, got, want)
+				}
+				// The bitmap path walks every hit; the others may stop after the page.
+				for _, got := range []search.Result{pass, auto} {
+					if got.Total != bms.Total || got.Variants != bms.Variants || got.Pages != bms.Pages || !slices.EqualFunc(got.Items, bms.Items, sameItem) {
+						t.Errorf("%+v: total %d, %d variants, items %v; walking every hit: %d, %d, %v", req, got.Total, got.Variants, itemIDs(got.Items), bms.Total, bms.Variants, itemIDs(bms.Items))
+					}
 				}
 				if len(want) > 0 {
 					compared++
@@ -368,6 +374,18 @@ func facetCounts(fs []search.Facet) map[string]string {
 		for _, v := range f.Values {
 			out[f.Key+"="+v.Value+" "+v.Label] = fmt.Sprint(v.Count, v.Selected)
 		}
+	}
+	return out
+}
+
+func sameItem(a, b search.Item) bool {
+	return a.ProductID == b.ProductID && a.SKUID == b.SKUID && a.MinPrice == b.MinPrice && a.Matching == b.Matching && a.Position == b.Position
+}
+
+func itemIDs(its []search.Item) []string {
+	var out []string
+	for _, it := range its {
+		out = append(out, fmt.Sprintf("%s/%s×%d", it.ProductID[len(it.ProductID)-4:], it.SKUCode, it.Matching))
 	}
 	return out
 }
