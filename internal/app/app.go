@@ -21,6 +21,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/server"
@@ -45,6 +46,7 @@ type App struct {
 	Standing *standing.Service
 	Freight  *freight.Service
 	Buyer    *buyer.Service
+	Order    *order.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -80,6 +82,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
 	a.Buyer = &buyer.Service{DB: d, Store: st, Audit: st, Now: now}
+	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
