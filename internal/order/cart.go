@@ -39,13 +39,13 @@ type Group struct {
 
 // Cart is a member's cart as the cart page and API show it.
 type Cart struct {
-	Address  *buyer.Address // the address freight is quoted to; nil when the company has none
-	Groups   []Group
-	Saved    []CartLine // saved for later
-	Goods    money.Fen
-	Freight  money.Fen
-	Total    money.Fen
-	Count    int  // active lines
+	Address   *buyer.Address // the address freight is quoted to; nil when the company has none
+	Groups    []Group
+	Saved     []CartLine // saved for later
+	Goods     money.Fen
+	Freight   money.Fen
+	Total     money.Fen
+	Count     int  // active lines
 	Orderable bool // every active line can be checked out as it stands
 }
 

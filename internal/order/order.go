@@ -292,4 +292,6 @@ func buyerOnly(p *identity.Principal) error {
 	return nil
 }
 
-func member(p *identity.Principal) identity.Member { return identity.Member{User: p.User, Roles: p.Roles} }
+func member(p *identity.Principal) identity.Member {
+	return identity.Member{User: p.User, Roles: p.Roles}
+}
