@@ -1,0 +1,260 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zhuchao/zhuchao/internal/buyer"
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/server/servertest"
+)
+
+// orderFixture gives buyerA and buyerB a delivery address each and returns them with the
+// two suppliers' SKU IDs.
+func orderFixture(t *testing.T, e *servertest.Env) (addrA, addrB, skuX, skuY string) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	var addrs []string
+	for _, org := range []string{"buyerA", "buyerB"} {
+		a := &buyer.Address{OrgID: e.Orgs[org].ID, Consignee: "李四", Mobile: "13900139000", DivisionCode: "320505", DivisionName: "江苏省苏州市虎丘区", Street: "金山路1号", CreatedAt: now, UpdatedAt: now}
+		if err := e.Store.SaveAddress(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, a.ID)
+	}
+	sku := func(sup string) string {
+		var id string
+		if err := e.DB.QueryRow(ctx, `SELECT id FROM skus WHERE product_id = ?`, e.Products[sup]).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	return addrs[0], addrs[1], sku("supplierX"), sku("supplierY")
+}
+
+func countRows(t *testing.T, d *db.DB, q string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := d.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+type checkoutBody struct {
+	CheckoutID string `json:"checkout_id"`
+	Orders     []struct {
+		ID         string `json:"id"`
+		Number     string `json:"number"`
+		State      string `json:"state"`
+		SupplierID string `json:"supplier_id"`
+		TotalFen   int64  `json:"total_fen"`
+	} `json:"orders"`
+}
+
+// TestCheckoutIdempotencyHTTP is battery test 3 over the API: the same Idempotency-Key 50
+// times at once and 50 times in a row places one checkout; every replay returns the same
+// body; the same key with another body is refused.
+func TestCheckoutIdempotencyHTTP(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		addrA, _, skuX, skuY := orderFixture(t, e)
+		a := e.Login("buyera")
+		body := fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":200},{"sku":%q,"qty":1000}]}`, addrA, skuX, skuY)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		created, busy := 0, 0
+		var first string
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := a.JSON("POST", "/api/v1/checkout", body, "Idempotency-Key", "ck-1")
+				mu.Lock()
+				defer mu.Unlock()
+				switch res.StatusCode {
+				case 201:
+					created++
+					if first == "" {
+						first = res.Body
+					} else if res.Body != first {
+						t.Errorf("replay differs:\n%s\n%s", res.Body, first)
+					}
+				case 409:
+					busy++
+				default:
+					t.Errorf("concurrent checkout: %d %s", res.StatusCode, res.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		if created == 0 || created+busy != 50 {
+			t.Fatalf("%d created, %d busy", created, busy)
+		}
+		for i := 0; i < 50; i++ {
+			res := a.JSON("POST", "/api/v1/checkout", body, "Idempotency-Key", "ck-1")
+			if res.StatusCode != 201 || res.Body != first {
+				t.Fatalf("sequential replay %d: %d %s", i, res.StatusCode, res.Body)
+			}
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM orders`); n != 2 {
+			t.Fatalf("%d orders, want 2", n)
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM checkouts`); n != 1 {
+			t.Fatalf("%d checkouts, want 1", n)
+		}
+		other := strings.Replace(body, `"qty":200`, `"qty":300`, 1)
+		if res := a.JSON("POST", "/api/v1/checkout", other, "Idempotency-Key", "ck-1"); res.StatusCode != 422 {
+			t.Fatalf("same key, other body: %d %s", res.StatusCode, res.Body)
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM orders`); n != 2 {
+			t.Fatalf("%d orders after a mismatched replay", n)
+		}
+		var cb checkoutBody
+		if err := json.Unmarshal([]byte(first), &cb); err != nil {
+			t.Fatal(err)
+		}
+		day := time.Now().In(time.FixedZone("CST", 8*3600)).Format("20060102")
+		for _, o := range cb.Orders {
+			if !strings.HasPrefix(o.Number, "PO"+day+"-") || len(o.Number) != len("PO20261124-000001") || o.State != "awaiting_payment" {
+				t.Errorf("order %+v", o)
+			}
+		}
+	})
+}
+
+// TestCheckoutTampering is battery test 10: a client's price, total, status or supplier
+// never reaches the stored order. The JSON API refuses such fields by name; a form that
+// carries them gets them ignored.
+func TestCheckoutTampering(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		addrA, _, skuX, _ := orderFixture(t, e)
+		a := e.Login("buyera")
+		for _, extra := range []string{`"unit_price":"0.0001"`, `"total_fen":1`, `"state":"paid"`, `"supplier_id":"` + e.Orgs["supplierY"].ID + `"`} {
+			body := fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}],%s}`, addrA, skuX, extra)
+			res := a.JSON("POST", "/api/v1/checkout", body)
+			if res.StatusCode != 422 || !strings.Contains(res.Body, `"fields"`) {
+				t.Errorf("tampered %s: %d %s", extra, res.StatusCode, res.Body)
+			}
+			item := fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100,%s}]}`, addrA, skuX, extra)
+			if res := a.JSON("POST", "/api/v1/checkout", item); res.StatusCode != 422 {
+				t.Errorf("tampered item %s: %d %s", extra, res.StatusCode, res.Body)
+			}
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM orders`); n != 0 {
+			t.Fatalf("%d orders from tampered requests", n)
+		}
+		// The form: add to the cart, then check out with forged fields.
+		if res := a.PostForm("/buyer/cart", url.Values{"sku": {skuX}, "qty": {"1000"}, "price": {"0.01"}}); res.StatusCode != 303 {
+			t.Fatalf("add to cart: %d %s", res.StatusCode, res.Body)
+		}
+		res := a.PostForm("/buyer/checkout", url.Values{"address_id": {addrA}, "token": {"form-1"}, "price": {"0.0001"}, "total": {"1"}, "total_fen": {"1"},
+			"state": {"paid"}, "status": {"paid"}, "supplier_id": {e.Orgs["supplierY"].ID}, "unit_price": {"1"}})
+		if res.StatusCode != 303 {
+			t.Fatalf("form checkout: %d %s", res.StatusCode, res.Body)
+		}
+		var state, supplier string
+		var total, price int64
+		err := d.QueryRow(context.Background(), `SELECT r.state, r.supplier_id, r.total_fen, l.unit_price FROM orders r JOIN order_lines l ON l.order_id = r.id`).Scan(&state, &supplier, &total, &price)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 1000 at the ¥0.12 tier = ¥120.00; no freight template.
+		if state != "awaiting_payment" || supplier != e.Orgs["supplierX"].ID || total != 12000 || price != 1200 {
+			t.Errorf("stored order: %s %s %d %d", state, supplier, total, price)
+		}
+	})
+}
+
+// TestOrderTenants: another company's cart lines and orders do not exist for a buyer; a
+// supplier sees only the orders placed with it; bad quantities are refused by name.
+func TestOrderTenants(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		addrA, addrB, skuX, skuY := orderFixture(t, e)
+		a, b, x, y := e.Login("buyera"), e.Login("buyerb"), e.Login("supplierx"), e.Login("suppliery")
+		res := a.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}]}`, addrA, skuX))
+		if res.StatusCode != 201 {
+			t.Fatalf("checkout: %d %s", res.StatusCode, res.Body)
+		}
+		var cb checkoutBody
+		json.Unmarshal([]byte(res.Body), &cb)
+		id := cb.Orders[0].ID
+		// Buyer B may not use A's address, see, cancel or approve A's order.
+		if res := b.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}]}`, addrA, skuX)); res.StatusCode != 422 {
+			t.Errorf("B checks out to A's address: %d", res.StatusCode)
+		}
+		for _, c := range []struct{ method, path string }{
+			{"GET", "/api/v1/orders/" + id}, {"POST", "/api/v1/orders/" + id + "/cancel"}, {"POST", "/api/v1/orders/" + id + "/approve"},
+		} {
+			if res := b.JSON(c.method, c.path, ""); res.StatusCode != 404 {
+				t.Errorf("B %s %s: %d", c.method, c.path, res.StatusCode)
+			}
+		}
+		if res := b.Get("/buyer/orders/" + id); res.StatusCode != 404 {
+			t.Errorf("B opens A's order page: %d", res.StatusCode)
+		}
+		if res := b.Get("/api/v1/orders"); res.StatusCode != 200 || strings.Contains(res.Body, id) {
+			t.Errorf("B's order list: %d %s", res.StatusCode, res.Body)
+		}
+		// Cart lines are per member: B cannot change A's cart line.
+		if res := a.JSON("POST", "/api/v1/cart/items", fmt.Sprintf(`{"sku":%q,"qty":200}`, skuY)); res.StatusCode != 201 {
+			t.Fatalf("A adds to cart: %d %s", res.StatusCode, res.Body)
+		}
+		if res := b.JSON("PUT", "/api/v1/cart/items/"+skuY, `{"qty":300}`); res.StatusCode != 404 {
+			t.Errorf("B changes A's cart line: %d", res.StatusCode)
+		}
+		// Suppliers: X sees the order, Y does not.
+		if res := x.Get("/api/v1/orders/" + id); res.StatusCode != 200 {
+			t.Errorf("X reads its order: %d", res.StatusCode)
+		}
+		if res := y.Get("/api/v1/orders/" + id); res.StatusCode != 404 {
+			t.Errorf("Y reads X's order: %d", res.StatusCode)
+		}
+		if res := y.Get("/api/v1/orders"); strings.Contains(res.Body, id) {
+			t.Errorf("Y lists X's order")
+		}
+		if res := x.Get("/seller/orders/" + id); res.StatusCode != 200 {
+			t.Errorf("X opens its order page: %d", res.StatusCode)
+		}
+		if res := y.Get("/seller/orders/" + id); res.StatusCode != 404 {
+			t.Errorf("Y opens X's order page: %d", res.StatusCode)
+		}
+		if res := x.JSON("POST", "/api/v1/orders/"+id+"/cancel", ""); res.StatusCode != 403 && res.StatusCode != 404 {
+			t.Errorf("supplier cancels: %d", res.StatusCode)
+		}
+		// Bad input: each refused with the field named, nothing stored.
+		for _, c := range []struct{ body, field string }{
+			{fmt.Sprintf(`{"sku":%q,"qty":50}`, skuX), "qty"},
+			{fmt.Sprintf(`{"sku":%q,"qty":150}`, skuX), "qty"},
+			{fmt.Sprintf(`{"sku":%q,"qty":-100}`, skuX), "qty"},
+			{fmt.Sprintf(`{"sku":%q,"qty":99999999999}`, skuX), "qty"},
+			{`{"sku":"NO-SUCH-SKU","qty":100}`, "sku"},
+			{`{"sku":"BOLT-M8","qty":100}`, "sku"},
+			{fmt.Sprintf(`{"sku":%q,"qty":"100"}`, skuX), "qty"},
+		} {
+			res := b.JSON("POST", "/api/v1/cart/items", c.body)
+			if res.StatusCode != 422 && res.StatusCode != 400 || !strings.Contains(res.Body, `"`+c.field+`"`) {
+				t.Errorf("%s: %d %s", c.body, res.StatusCode, res.Body)
+			}
+		}
+		if _, err := d.Exec(context.Background(), `UPDATE skus SET status = 'off' WHERE id = ?`, skuY); err != nil {
+			t.Fatal(err)
+		}
+		if res := b.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}]}`, addrB, skuY)); res.StatusCode != 422 {
+			t.Errorf("off-sale checkout: %d %s", res.StatusCode, res.Body)
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM cart_items WHERE org_id = ?`, e.Orgs["buyerB"].ID); n != 0 {
+			t.Errorf("%d cart items for B after refusals", n)
+		}
+	})
+}
