@@ -258,3 +258,100 @@ func TestOrderTenants(t *testing.T) {
 		}
 	})
 }
+
+// TestOrderPages walks the buyer's pages as a browser without JavaScript would: add by
+// SKU and by pasted lines, see the cart grouped by supplier, check out (twice with the
+// same form token: one set of orders), read the orders, and approve one as an approver;
+// the supplier and the staff console see the orders read-only.
+func TestOrderPages(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		addBuyerPeople(t, e)
+		addrA, _, skuX, skuY := orderFixture(t, e)
+		cg := e.Login("caigoua")
+		if res := cg.Get("/buyer/cart"); res.StatusCode != 200 || !strings.Contains(res.Body, "采购车是空的") {
+			t.Fatalf("empty cart: %d", res.StatusCode)
+		}
+		if res := cg.PostForm("/buyer/cart", url.Values{"sku": {skuX}, "qty": {"150"}}); res.StatusCode != 422 || !strings.Contains(res.Body, "整数倍") {
+			t.Fatalf("off-multiple add: %d", res.StatusCode)
+		}
+		if res := cg.PostForm("/buyer/cart", url.Values{"sku": {skuX}, "qty": {"1000"}}); res.StatusCode != 303 {
+			t.Fatalf("add: %d %s", res.StatusCode, res.Body)
+		}
+		res := cg.PostForm("/buyer/cart/quick", url.Values{"lines": {skuY + "\t200\nNOPE 5\n" + skuY + " 7"}})
+		if res.StatusCode != 422 || !strings.Contains(res.Body, "第 2 行") || !strings.Contains(res.Body, "第 3 行") || strings.Contains(res.Body, "第 1 行") {
+			t.Fatalf("bad quick order: %d", res.StatusCode)
+		}
+		if res := cg.PostForm("/buyer/cart/quick", url.Values{"lines": {skuY + ",200"}}); res.StatusCode != 303 {
+			t.Fatalf("quick order: %d %s", res.StatusCode, res.Body)
+		}
+		page := cg.Get("/buyer/cart").Body
+		if !strings.Contains(page, "X紧固件有限公司") || !strings.Contains(page, "Y轴承有限公司") || !strings.Contains(page, "¥120.00") || !strings.Contains(page, "/buyer/checkout") {
+			t.Fatalf("cart page: %s", page)
+		}
+		// Approval: the purchaser's orders over ¥100 need an approver.
+		a := e.Login("buyera")
+		rule := url.Values{"over": {"100"}, "applies_to": {"purchaser"}, "approver_roles": {"approver"}, "approvals": {"1"}}
+		if res := a.PostForm("/buyer/approvals/new", rule); res.StatusCode != 303 {
+			t.Fatalf("approval rule: %d %s", res.StatusCode, res.Body)
+		}
+		if res := cg.Get("/buyer/checkout"); res.StatusCode != 200 || !strings.Contains(res.Body, `name="token"`) {
+			t.Fatalf("checkout page: %d", res.StatusCode)
+		}
+		form := url.Values{"address_id": {addrA}, "token": {"tok-page-1"}, "note." + e.Orgs["supplierX"].ID: {"周一送货"}}
+		for i := 0; i < 2; i++ {
+			if res := cg.PostForm("/buyer/checkout", form); res.StatusCode != 303 {
+				t.Fatalf("checkout %d: %d %s", i, res.StatusCode, res.Body)
+			}
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM orders`); n != 2 {
+			t.Fatalf("%d orders after a double submission, want 2", n)
+		}
+		var big string
+		if err := d.QueryRow(context.Background(), `SELECT id FROM orders WHERE state = 'awaiting_approval'`).Scan(&big); err != nil {
+			t.Fatalf("no order awaiting approval: %v", err)
+		}
+		list := cg.Get("/buyer/orders").Body
+		if !strings.Contains(list, "待审批") || !strings.Contains(list, "待付款") {
+			t.Fatalf("orders page: %s", list)
+		}
+		detail := cg.Get("/buyer/orders/" + big).Body
+		if !strings.Contains(detail, "不含税") || !strings.Contains(detail, "13%") || !strings.Contains(detail, "金山路1号") {
+			t.Fatalf("order page: %s", detail)
+		}
+		sp := e.Login("shenpia")
+		if res := sp.Get("/buyer/approve"); res.StatusCode != 200 || !strings.Contains(res.Body, big) {
+			t.Fatalf("approval queue: %d", res.StatusCode)
+		}
+		if res := cg.PostForm("/buyer/orders/"+big+"/approve", nil); res.StatusCode != 403 {
+			t.Fatalf("purchaser approves own order: %d", res.StatusCode)
+		}
+		if res := sp.PostForm("/buyer/orders/"+big+"/approve", nil); res.StatusCode != 303 {
+			t.Fatalf("approve: %d %s", res.StatusCode, res.Body)
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM orders WHERE state = 'awaiting_payment'`); n != 2 {
+			t.Fatalf("%d orders awaiting payment after approval", n)
+		}
+		if res := cg.PostForm("/buyer/orders/"+big+"/cancel", url.Values{"reason": {"重复"}}); res.StatusCode != 303 {
+			t.Fatalf("cancel: %d %s", res.StatusCode, res.Body)
+		}
+		if res := cg.PostForm("/buyer/orders/"+big+"/cancel", nil); res.StatusCode != 409 {
+			t.Fatalf("cancel twice: %d", res.StatusCode)
+		}
+		x := e.Login("supplierx")
+		if res := x.Get("/seller/orders"); res.StatusCode != 200 || !strings.Contains(res.Body, "甲采购有限公司") {
+			t.Fatalf("supplier orders: %d", res.StatusCode)
+		}
+		admin := e.Login("admin")
+		if res := admin.Get("/admin/orders"); res.StatusCode != 200 || !strings.Contains(res.Body, "PO") {
+			t.Fatalf("staff orders: %d", res.StatusCode)
+		}
+		if res := admin.Get("/admin/orders/" + big); res.StatusCode != 200 {
+			t.Fatalf("staff order: %d", res.StatusCode)
+		}
+		cg.Lang = "en"
+		if res := cg.Get("/buyer/orders/" + big); res.StatusCode != 200 || !strings.Contains(res.Body, "Excl. VAT") {
+			t.Fatalf("English order page: %d", res.StatusCode)
+		}
+	})
+}
