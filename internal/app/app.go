@@ -106,6 +106,7 @@ func New(d *db.DB, now func() time.Time) *App {
 // Server builds the HTTP edge for cfg.
 func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.Server, error) {
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
+	a.Order.PayWithin = cfg.PayWithin
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
 		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Site: site,
