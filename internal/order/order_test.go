@@ -512,3 +512,40 @@ func TestCartRules(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCheckout places one-line orders from parallel buyers through the service (no
+// HTTP): the transaction the checkout endpoint runs.
+//
+//	go test -run XXX -bench Checkout ./internal/order/
+func BenchmarkCheckout(b *testing.B) {
+	for _, engine := range dbtest.Engines() {
+		b.Run(string(engine), func(b *testing.B) {
+			d := dbtest.Open(b, engine)
+			f := newFixture(b, d)
+			bs := f.buyers(64)
+			ctx := context.Background()
+			if _, err := d.Exec(ctx, `UPDATE skus SET stock = 1000000000`); err != nil {
+				b.Fatal(err)
+			}
+			var next int64
+			var mu sync.Mutex
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				mu.Lock()
+				buyer := bs[next%int64(len(bs))]
+				next++
+				mu.Unlock()
+				i := 0
+				for pb.Next() {
+					i++
+					k := f.skus[i%3]
+					_, err := f.svc.Checkout(ctx, buyer.p, order.CheckoutInput{AddressID: buyer.addr, Items: []order.ItemInput{{SKU: k.ID, Qty: 10}, {SKU: f.skus[(i+1)%3].ID, Qty: 20}}})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
