@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
@@ -260,7 +259,10 @@ func (s *Service) cancel(ctx context.Context, p *identity.Principal, o *Order, a
 	if err := s.move(ctx, o, Cancelled, time.Time{}, now); err != nil {
 		return err
 	}
-	for _, l := range o.Lines {
+	// SKUs in ID order, as checkout reserves them, so the row locks cannot deadlock.
+	lines := slices.Clone(o.Lines)
+	slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.SKUID, b.SKUID) })
+	for _, l := range lines {
 		if err := s.Store.ReleaseStock(ctx, l.SKUID, l.Qty); err != nil {
 			return err
 		}
@@ -316,9 +318,4 @@ func (s *Service) ExpireUnpaid(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// StepApprovers describes who may approve a step, for pages.
-func StepApprovers(st buyer.Step) (ids []string, roles []identity.Role) {
-	return slices.Clone(st.ApproverIDs), slices.Clone(st.ApproverRoles)
 }
