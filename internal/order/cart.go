@@ -2,6 +2,8 @@ package order
 
 import (
 	"context"
+	"errors"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/money"
+	"github.com/zhuchao/zhuchao/internal/sheet"
 )
 
 // CartLine is a cart item priced now, with what changed since it was added.
@@ -402,6 +405,59 @@ func (s *Service) QuickOrder(ctx context.Context, p *identity.Principal, pasted 
 		}
 		lines = append(lines, QuickLine{Line: i + 1, Code: f[0], Qty: qty})
 	}
+	return s.addQuick(ctx, p, lines, &v)
+}
+
+// quickColumns are the columns of a quick-order spreadsheet.
+var quickColumns = []sheet.Column{
+	{Key: "sku", Header: "SKU码", Aliases: []string{"SKU", "SKU code", "商品编码", "编码", "货号"}, Required: true, Text: true},
+	{Key: "qty", Header: "数量", Aliases: []string{"Qty", "Quantity", "采购数量"}, Required: true},
+}
+
+// QuickOrderSheet adds the rows of an uploaded spreadsheet (.xlsx or CSV with the columns
+// SKU码 and 数量) to the caller's cart, all or nothing like QuickOrder; bad rows are
+// reported as lines.N with N the row number Excel shows.
+func (s *Service) QuickOrderSheet(ctx context.Context, p *identity.Principal, rd *sheet.Reader) (int, error) {
+	if err := buyerOnly(p); err != nil {
+		return 0, err
+	}
+	m, err := sheet.Map(rd.Header(), quickColumns)
+	if err != nil {
+		return 0, err
+	}
+	var v errs.Validator
+	var lines []QuickLine
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+		field := "lines." + strconv.Itoa(row.Number)
+		for _, pb := range row.Problems {
+			v.Add(field, pb.Message.Key, pb.Message.Args...)
+		}
+		code, qtyText := strings.TrimSpace(row.Get(m, "sku")), row.Get(m, "qty")
+		switch qty, ok := ParseQty(qtyText); {
+		case v.Has(field):
+		case code == "":
+			v.Add(field, "order.err.quick_format")
+		case !ok:
+			v.Add(field, "order.err.qty_number")
+		default:
+			lines = append(lines, QuickLine{Line: row.Number, Code: code, Qty: qty})
+		}
+		if len(lines) > MaxCartItems {
+			return 0, errs.Field("lines", "order.err.cart_full", MaxCartItems)
+		}
+	}
+	return s.addQuick(ctx, p, lines, &v)
+}
+
+// addQuick adds parsed quick-order lines, or none when v or any line has an error.
+func (s *Service) addQuick(ctx context.Context, p *identity.Principal, lines []QuickLine, v *errs.Validator) (int, error) {
 	if len(lines) == 0 && v.Err() == nil {
 		return 0, errs.Field("lines", "err.required")
 	}
@@ -455,7 +511,7 @@ func (s *Service) QuickOrder(ctx context.Context, p *identity.Principal, pasted 
 			if had && l.Qty > 0 {
 				total += it.Qty
 			}
-			checkQty(&v, field, k, total, true)
+			checkQty(v, field, k, total, true)
 			if v.Has(field) {
 				continue
 			}

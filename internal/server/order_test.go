@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/url"
 	"strings"
 	"sync"
@@ -352,6 +354,40 @@ func TestOrderPages(t *testing.T) {
 		cg.Lang = "en"
 		if res := cg.Get("/buyer/orders/" + big); res.StatusCode != 200 || !strings.Contains(res.Body, "Excl. VAT") {
 			t.Fatalf("English order page: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestCartUpload: quick order from a spreadsheet adds every row or none, naming bad rows
+// by the row number the spreadsheet shows.
+func TestCartUpload(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		_, _, skuX, skuY := orderFixture(t, e)
+		a := e.Login("buyera")
+		upload := func(csv string) *servertest.Response {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			fw, _ := mw.CreateFormFile("file", "采购清单.csv")
+			fw.Write([]byte(csv))
+			mw.Close()
+			return a.Do("POST", "/buyer/cart/upload", mw.FormDataContentType(), buf.String())
+		}
+		res := upload("SKU码,数量\n" + skuX + ",1000\nNOPE,5\n" + skuY + ",abc\n")
+		if res.StatusCode != 422 || !strings.Contains(res.Body, "第 3 行") || !strings.Contains(res.Body, "第 4 行") || strings.Contains(res.Body, "第 2 行") {
+			t.Fatalf("bad sheet: %d", res.StatusCode)
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM cart_items`); n != 0 {
+			t.Fatalf("%d cart items after a bad sheet", n)
+		}
+		if res := upload("型号,备注\nx,y\n"); res.StatusCode != 422 {
+			t.Fatalf("sheet without the columns: %d", res.StatusCode)
+		}
+		if res := upload("SKU码,数量\n" + skuX + ",1000\n\n" + skuY + ",200\n"); res.StatusCode != 303 {
+			t.Fatalf("good sheet: %d %s", res.StatusCode, res.Body)
+		}
+		if n := countRows(t, d, `SELECT COUNT(*) FROM cart_items`); n != 2 {
+			t.Fatalf("%d cart items, want 2", n)
 		}
 	})
 }

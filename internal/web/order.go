@@ -9,9 +9,11 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/order"
+	"github.com/zhuchao/zhuchao/internal/sheet"
 )
 
 // registerOrder adds the cart (采购车), checkout, the buyer's orders and approvals queue,
@@ -20,6 +22,7 @@ func (h *Handler) registerOrder(mux *http.ServeMux) {
 	h.route(mux, "GET /buyer/cart", httpx.BuyerAny, h.cartView)
 	h.route(mux, "POST /buyer/cart", httpx.BuyerAny, h.cartAdd)
 	h.route(mux, "POST /buyer/cart/quick", httpx.BuyerAny, h.cartQuick)
+	h.route(mux, "POST /buyer/cart/upload", httpx.BuyerAny, h.cartUpload)
 	h.route(mux, "POST /buyer/cart/{sku}", httpx.BuyerAny, h.cartSet)
 	h.route(mux, "POST /buyer/cart/{sku}/remove", httpx.BuyerAny, h.cartRemove)
 	h.route(mux, "GET /buyer/checkout", httpx.BuyerAny, h.checkoutView)
@@ -154,6 +157,33 @@ func (h *Handler) cartQuick(w http.ResponseWriter, r *http.Request) error {
 		_, err := h.Order.QuickOrder(r.Context(), httpx.PrincipalFrom(r.Context()), v.Get("lines"))
 		return err
 	})
+}
+
+// cartUpload is quick order from a spreadsheet (.xlsx or CSV, columns SKU码 and 数量).
+func (h *Handler) cartUpload(w http.ResponseWriter, r *http.Request) error {
+	v, files, err := parseMultipart(w, r)
+	if err == nil {
+		if fh := files["file"]; fh == nil {
+			err = errs.Field("file", "err.required")
+		} else {
+			var data []byte
+			if data, err = readUpload(fh); err == nil {
+				var rd *sheet.Reader
+				if rd, err = sheet.Open(fh.Filename, data); err == nil {
+					defer rd.Close()
+					_, err = h.Order.QuickOrderSheet(r.Context(), httpx.PrincipalFrom(r.Context()), rd)
+				}
+			}
+		}
+	}
+	if err != nil {
+		f, status, err := userFormError(r, v, err)
+		if err != nil {
+			return err
+		}
+		return h.cartPage(w, r, status, f)
+	}
+	return h.saved(w, r, "/buyer/cart")
 }
 
 func (h *Handler) cartSet(w http.ResponseWriter, r *http.Request) error {
