@@ -9,7 +9,10 @@
 // Design choice: a cart belongs to one member of a buyer company, as at 1688 and JD
 // Industrials (京东工业品): purchasers build their own carts and what the company shares
 // is its requisition lists (package buyer). Orders, on the other hand, belong to the
-// company: every member sees them, approvers approve them.
+// company: every member sees them, approvers approve them. The company's spend rules
+// (buyer.Required) are applied to each order's total, freight included, for the member
+// who placed it; an order that needs approval keeps its stock reserved until it is
+// approved (then the payment deadline starts) or rejected (then the stock is released).
 package order
 
 import (
