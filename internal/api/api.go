@@ -22,6 +22,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -40,6 +41,7 @@ type Deps struct {
 	Search      *search.Service
 	Channels    *channel.Service
 	Buyer       *buyer.Service
+	Order       *order.Service
 }
 
 // API serves /api/v1.
@@ -95,6 +97,7 @@ func New(d Deps) *API {
 	a.addSearchRoutes()
 	a.addChannelRoutes()
 	a.addBuyerRoutes()
+	a.addOrderRoutes()
 	return a
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/server"
@@ -45,6 +46,7 @@ type App struct {
 	Standing *standing.Service
 	Freight  *freight.Service
 	Buyer    *buyer.Service
+	Order    *order.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -80,6 +82,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
 	a.Buyer = &buyer.Service{DB: d, Store: st, Audit: st, Now: now}
+	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -103,9 +106,10 @@ func New(d *db.DB, now func() time.Time) *App {
 // Server builds the HTTP edge for cfg.
 func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.Server, error) {
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
+	a.Order.PayWithin = cfg.PayWithin
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 		Channels: a.Channels, SearchRules: a.SearchRules,
@@ -115,7 +119,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order}),
 	}
 	s.Build()
 	return s, nil

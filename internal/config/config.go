@@ -30,6 +30,7 @@ type Config struct {
 	LogFormat       string        // json or text
 	TrustProxy      bool          // take the client address from X-Forwarded-For
 	SessionLifetime time.Duration // how long a login lasts
+	PayWithin       time.Duration // payment deadline of an order; unpaid orders are then cancelled
 	// The platform's receiving bank account for corporate transfers (对公转账).
 	BankAccountName string // 户名
 	BankName        string // 开户行
@@ -54,6 +55,7 @@ func Default() Config {
 		LogLevel:        "info",
 		LogFormat:       "json",
 		SessionLifetime: 7 * 24 * time.Hour,
+		PayWithin:       24 * time.Hour,
 		ShutdownTimeout: 15 * time.Second,
 	}
 }
@@ -76,6 +78,7 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.StringVar(&c.PSB, "psb", c.PSB, "公安备案号 shown in the footer, e.g. 京公网安备11010502000001号")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from the last X-Forwarded-For hop (behind a load balancer)")
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts")
+	fs.DurationVar(&c.PayWithin, "pay-within", c.PayWithin, "how long a buyer has to pay an order before it is cancelled and its stock released")
 	fs.StringVar(&c.BankAccountName, "bank-account-name", c.BankAccountName, "receiving account name (户名) for corporate transfers")
 	fs.StringVar(&c.BankName, "bank-name", c.BankName, "receiving bank and branch (开户行)")
 	fs.StringVar(&c.BankAccount, "bank-account", c.BankAccount, "receiving account number (账号)")
@@ -151,6 +154,9 @@ func (c *Config) Validate() error {
 	case "json", "text":
 	default:
 		bad("log-format", "%q must be json or text", c.LogFormat)
+	}
+	if c.PayWithin != 0 && (c.PayWithin < 10*time.Minute || c.PayWithin > 30*24*time.Hour) {
+		bad("pay-within", "%s must be between 10m and 720h (30 days)", c.PayWithin)
 	}
 	if c.SessionLifetime != 0 && (c.SessionLifetime < time.Minute || c.SessionLifetime > 90*24*time.Hour) {
 		bad("session-lifetime", "%s must be between 1m and 2160h (90 days)", c.SessionLifetime)

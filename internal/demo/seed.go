@@ -213,6 +213,9 @@ func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	if err := seedBuyer(ctx, a); err != nil {
 		return nil, fmt.Errorf("demo: buyer company: %w", err)
 	}
+	if err := seedOrders(ctx, a); err != nil {
+		return nil, fmt.Errorf("demo: orders: %w", err)
+	}
 	_, err = d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, seededKey,
 		fmt.Sprintf(`{"skus":%d,"seed":%d}`, opt.SKUs, opt.Seed), db.Millis(time.Now()))
 	if err != nil {

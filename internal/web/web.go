@@ -25,6 +25,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
+	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/standing"
@@ -60,6 +61,7 @@ type Deps struct {
 	Bulk     *bulk.Service
 	Freight  *freight.Service
 	Buyer    *buyer.Service
+	Order    *order.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -183,6 +185,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerChannels(mux)
 	h.registerSearchRules(mux)
 	h.registerBuyer(mux)
+	h.registerOrder(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
