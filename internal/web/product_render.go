@@ -98,3 +98,12 @@ func (pd productData) WeightOrVolume() bool {
 	}
 	return false
 }
+
+// LoginNext is where signing in from the buy box returns to: this product, this variant.
+func (pd productData) LoginNext() string {
+	u := "/p/" + url.PathEscape(pd.D.Product.ID)
+	if pd.SKU != nil {
+		u += "?sku=" + url.QueryEscape(pd.SKU.ID)
+	}
+	return u
+}
