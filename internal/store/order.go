@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -224,23 +226,50 @@ func (s *Store) ClaimCheckout(ctx context.Context, c *order.Checkout) (string, e
 // writers are serialised, on PostgreSQL the second UPDATE waits for the first's row lock
 // and then re-checks the condition against the committed stock.
 func (s *Store) ReserveStock(ctx context.Context, skuID string, qty int64) (bool, error) {
-	res, err := s.DB.Exec(ctx, `UPDATE skus SET stock = stock - ? WHERE id = ? AND stock >= ?`, qty, skuID, qty)
-	if err != nil {
-		return false, fmt.Errorf("store: reserve stock: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("store: reserve stock: %w", err)
-	}
-	return n == 1, nil
+	ok := false
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error { // a write: joins the checkout's transaction
+		var left, moq int64
+		var product string
+		err := s.DB.QueryRow(ctx, `UPDATE skus SET stock = stock - ? WHERE id = ? AND stock >= ? RETURNING stock, moq, CAST(product_id AS TEXT)`,
+			qty, skuID, qty).Scan(&left, &moq, &product)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: reserve stock: %w", err)
+		}
+		ok = true
+		return s.stockCrossed(ctx, product, left+qty, left, moq)
+	})
+	return ok, err
 }
 
 // ReleaseStock gives reserved stock back.
 func (s *Store) ReleaseStock(ctx context.Context, skuID string, qty int64) error {
-	if _, err := s.DB.Exec(ctx, `UPDATE skus SET stock = stock + ? WHERE id = ?`, qty, skuID); err != nil {
-		return fmt.Errorf("store: release stock: %w", err)
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		var now, moq int64
+		var product string
+		err := s.DB.QueryRow(ctx, `UPDATE skus SET stock = stock + ? WHERE id = ? RETURNING stock, moq, CAST(product_id AS TEXT)`,
+			qty, skuID).Scan(&now, &moq, &product)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: release stock: %w", err)
+		}
+		return s.stockCrossed(ctx, product, now-qty, now, moq)
+	})
+}
+
+// stockCrossed tells the search index, through the outbox and in the caller's
+// transaction, when a SKU's stock runs out or comes back (crosses zero or its MOQ): that
+// is when it enters or leaves "in stock". Smaller moves are not worth a reload of the
+// product on every checkout.
+func (s *Store) stockCrossed(ctx context.Context, product string, before, after, moq int64) error {
+	if (before > 0) == (after > 0) && (before >= moq) == (after >= moq) {
+		return nil
 	}
-	return nil
+	return s.Emit(ctx, "product", product)
 }
 
 // NextOrderNumbers reserves n numbers of a day's sequence. The day's row is created once
