@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -86,11 +87,42 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 			_ = a.Idempotency.Abandon(ctx, scope, key)
 			return
 		}
-		if err := a.Idempotency.Finish(ctx, scope, key, rw.status, rw.Header().Get("Content-Type"), rw.buf.Bytes()); err != nil {
+		if err := a.Idempotency.Finish(ctx, scope, key, rw.status, rw.Header().Get("Content-Type"), withoutSecrets(rw.buf.Bytes())); err != nil {
 			// The response has been sent; the record stays locked until its lock expires.
 			slog.ErrorContext(ctx, "idempotency: keep response", "key", key, "err", err)
 		}
 	})
+}
+
+// secretFields are shown once, in the response that creates them, and never kept: a
+// replay of that request answers without them (the record, not the secret).
+var secretFields = []string{"secret", "initial_password"}
+
+// withoutSecrets returns body with the secret fields of a JSON object removed; any other
+// body is kept byte for byte, so replays stay identical.
+func withoutSecrets(body []byte) []byte {
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		return body
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	found := false
+	for _, f := range secretFields {
+		if _, ok := m[f]; ok {
+			delete(m, f)
+			found = true
+		}
+	}
+	if !found {
+		return body
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return append(out, '\n')
 }
 
 func validKey(k string) bool {
