@@ -121,7 +121,19 @@ func (s *snapshot) count(base *roaring.Bitmap, d dims, codes []string, mode coun
 	}
 	if mode == countAuto {
 		mode = countPass
-		if d&(dimCat|dimAttr) == 0 {
+		if d == dimAttr && codes != nil {
+			// One attribute's values against a large base: its bitmaps touch one value
+			// per document where the pass reads every value of every document.
+			values := uint64(0)
+			for _, c := range codes {
+				values += uint64(len(s.valBM[c]) + len(s.numBM[c]))
+			}
+			card := base.GetCardinality()
+			chunks := uint64(base.Maximum()>>16-base.Minimum()>>16) + 1
+			if 64*values*chunks+8192 < card {
+				mode = countBitmaps
+			}
+		} else if d&(dimCat|dimAttr) == 0 {
 			// Brands, suppliers, levels and badges are runs of whole products, and stock
 			// and price few bitmaps: against a large base (made a bitset once), a value
 			// costs a few runs per 65,536 documents where the pass costs every document.
