@@ -245,13 +245,14 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 
 // scratch is per-query working memory indexed by product, reused across queries.
 type scratch struct {
-	stamp []uint32
-	gen   uint32
-	best  []int64
-	count []int32
-	first []uint32
-	buf   []uint32
-	flat  []uint32
+	stamp   []uint32
+	gen     uint32
+	best    []int64
+	count   []int32
+	first   []uint32
+	buf     []uint32
+	flat    []uint32
+	runDocs []uint32
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]uint32, 512)} }}
