@@ -245,13 +245,15 @@ func (s *snapshot) priceRange(lo, hi int64) *roaring.Bitmap {
 
 // scratch is per-query working memory indexed by product, reused across queries.
 type scratch struct {
-	stamp []uint32
-	gen   uint32
-	best  []int64
-	count []int32
-	first []uint32
-	buf   []uint32
-	flat  []uint32
+	stamp    []uint32
+	gen      uint32
+	best     []int64
+	count    []int32
+	first    []uint32
+	buf      []uint32
+	flat     []uint32
+	runDocs  []uint32
+	distinct []uint32
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]uint32, 512)} }}
@@ -313,6 +315,7 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 		return 0
 	}
 	early := products >= 0 && r.Sort == SortRelevance && strong == nil
+	distinct := sc.distinct[:0] // for sorted orders: the products, as first met
 	walk := func(b *roaring.Bitmap, ordered bool) {
 		it := b.ManyIterator()
 		for {
@@ -335,6 +338,8 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 					res.Total++
 					if ordered && len(order) < want {
 						order = append(order, pi)
+					} else if !ordered {
+						distinct = append(distinct, pi)
 					}
 				} else {
 					sc.count[pi]++
@@ -362,33 +367,17 @@ func (s *snapshot) collect(hits, strong *roaring.Bitmap, r *Request, res *Result
 		walk(hits, false)
 	}
 	if r.Sort != SortRelevance {
-		// Second pass over distinct products only: keep the best `want` by key.
-		it := hits.ManyIterator()
-		seen := sc.gen
-		sc.gen++ // mark products as they are pushed
-		if sc.gen == 0 {
-			sc.gen = 1
-		}
-		for {
-			n := it.NextMany(sc.buf)
-			if n == 0 {
-				break
-			}
-			for _, d := range sc.buf[:n] {
-				pi := s.docs[d].prod
-				if sc.stamp[pi] != seen {
-					continue
-				}
-				sc.stamp[pi] = sc.gen
-				k := keyOf(pi, sc.first[pi])
-				if len(h) < want {
-					heap.Push(&h, keyed{pi, k})
-				} else if k < h[0].key || k == h[0].key && pi < h[0].prod {
-					h[0] = keyed{pi, k}
-					heap.Fix(&h, 0)
-				}
+		// Over the distinct products: keep the best `want` by key.
+		for _, pi := range distinct {
+			k := keyOf(pi, sc.first[pi])
+			if len(h) < want {
+				heap.Push(&h, keyed{pi, k})
+			} else if k < h[0].key || k == h[0].key && pi < h[0].prod {
+				h[0] = keyed{pi, k}
+				heap.Fix(&h, 0)
 			}
 		}
+		sc.distinct = distinct
 		sort.Slice(h, func(i, j int) bool { return h[i].key < h[j].key || h[i].key == h[j].key && h[i].prod < h[j].prod })
 		for _, k := range h {
 			order = append(order, k.prod)

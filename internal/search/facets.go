@@ -121,7 +121,19 @@ func (s *snapshot) count(base *roaring.Bitmap, d dims, codes []string, mode coun
 	}
 	if mode == countAuto {
 		mode = countPass
-		if d&(dimCat|dimAttr) == 0 {
+		if d == dimAttr && codes != nil {
+			// One attribute's values against a large base: its bitmaps touch one value
+			// per document where the pass reads every value of every document.
+			values := uint64(0)
+			for _, c := range codes {
+				values += uint64(len(s.valBM[c]) + len(s.numBM[c]))
+			}
+			card := base.GetCardinality()
+			chunks := uint64(base.Maximum()>>16-base.Minimum()>>16) + 1
+			if 64*values*chunks+8192 < card {
+				mode = countBitmaps
+			}
+		} else if d&(dimCat|dimAttr) == 0 {
 			// Brands, suppliers, levels and badges are runs of whole products, and stock
 			// and price few bitmaps: against a large base (made a bitset once), a value
 			// costs a few runs per 65,536 documents where the pass costs every document.
@@ -158,16 +170,50 @@ func (s *snapshot) countPass(base *roaring.Bitmap, d dims, c *counts) {
 	perDoc := d&(dimPrice|dimStock|dimAttr) != 0
 	perProd := d&(dimCat|dimBrand|dimSup|dimLevel|dimBadge|dimAttr) != 0
 	last, run := uint32(math.MaxUint32), uint32(0)
-	c.prods = 0 // a product's documents are consecutive: count the runs
+	runDocs := sc.runDocs[:0] // the current run's documents, for their own facets
+	c.prods = 0               // a product's documents are consecutive: count the runs
 	flush := func() {
 		if run == 0 {
 			return
 		}
 		c.prods++
+		pf := &s.pf[last]
+		if perDoc && run == pf.ndocs && pf.nprice > 0 {
+			// All its documents: their facets added up at build.
+			if d&dimPrice != 0 {
+				xs := s.aggPrice[pf.price : pf.price+2*pf.nprice]
+				for i := 0; i+1 < len(xs); i += 2 {
+					c.price[xs[i]] += xs[i+1]
+				}
+			}
+			if d&dimStock != 0 {
+				c.stock += pf.stock
+			}
+			if d&dimAttr != 0 {
+				xs := s.aggFV[pf.dfv : pf.dfv+2*pf.ndfv]
+				for i := 0; i+1 < len(xs); i += 2 {
+					c.fv[xs[i]] += xs[i+1]
+				}
+			}
+		} else if perDoc {
+			for _, x := range runDocs {
+				dc := &s.docs[x]
+				if d&dimPrice != 0 {
+					c.price[dc.bucket]++
+				}
+				if d&dimStock != 0 && dc.stock {
+					c.stock++
+				}
+				if d&dimAttr != 0 && dc.nfv > 0 {
+					for _, id := range s.docFV[dc.fv : dc.fv+uint32(dc.nfv)] {
+						c.fv[id]++
+					}
+				}
+			}
+		}
 		if !perProd {
 			return
 		}
-		pf := &s.pf[last]
 		if d&dimCat != 0 && pf.cat >= 0 {
 			c.catDirect[pf.cat] += run
 		}
@@ -201,29 +247,18 @@ func (s *snapshot) countPass(base *roaring.Bitmap, d dims, c *counts) {
 			break
 		}
 		for _, x := range buf[:n] {
-			dc := &s.docs[x]
-			if dc.prod != last {
+			if p := s.docs[x].prod; p != last {
 				flush()
-				last, run = dc.prod, 0
+				last, run, runDocs = p, 0, runDocs[:0]
 			}
 			run++
-			if !perDoc {
-				continue
-			}
-			if d&dimPrice != 0 {
-				c.price[dc.bucket]++
-			}
-			if d&dimStock != 0 && dc.stock {
-				c.stock++
-			}
-			if d&dimAttr != 0 && dc.nfv > 0 {
-				for _, id := range s.docFV[dc.fv : dc.fv+uint32(dc.nfv)] {
-					c.fv[id]++
-				}
+			if perDoc {
+				runDocs = append(runDocs, x)
 			}
 		}
 	}
 	flush()
+	sc.runDocs = runDocs
 	if d&dimCat != 0 {
 		for i, n := range c.catDirect {
 			if n == 0 {

@@ -48,6 +48,13 @@ type prodFacets struct {
 	level    int8 // -1 when outside levelBM
 	zhu, bao bool
 	fv, nfv  uint32 // its facet values: snapshot.prodFV[fv:fv+nfv]
+
+	// Its documents' own facets added up, for runs of hits that hold all of them:
+	// price buckets as (bucket, count) in snapshot.aggPrice[price:price+2*nprice], SKU
+	// parameter values as (ordinal, count) in snapshot.aggFV[dfv:dfv+2*ndfv].
+	ndocs, stock uint32
+	price, dfv   uint32
+	nprice, ndfv uint32
 }
 
 // prod is one product in the index with what its result card shows.
@@ -118,14 +125,16 @@ type snapshot struct {
 	// Facet ordinals, so that counting is one pass over the hits (facets.go): every
 	// valBM and numBM entry has a facet value ordinal below nfv; documents and products
 	// list theirs.
-	nfv     uint32
-	pf      []prodFacets // by product
-	prodFV  []uint32
-	docFV   []uint32
-	specs   []uint32
-	brands  []string
-	brandOf map[string]int32
-	catAnc  [][]int32 // by category index: it and its ancestors, as catBM holds them
+	nfv      uint32
+	pf       []prodFacets // by product
+	prodFV   []uint32
+	aggPrice []uint32
+	aggFV    []uint32
+	docFV    []uint32
+	specs    []uint32
+	brands   []string
+	brandOf  map[string]int32
+	catAnc   [][]int32 // by category index: it and its ancestors, as catBM holds them
 
 	skus     []skuRow // by document
 	skuText  []byte
@@ -529,6 +538,35 @@ func (s *snapshot) add(seg *Segmenter, p *Product) {
 		s.priceBM[b].Add(d)
 	}
 	pr.SKUs = nil // held in s.skus
+	s.aggregate(pi, first, uint32(end))
+}
+
+// aggregate adds up the per-document facets of product pi's documents [first, end).
+func (s *snapshot) aggregate(pi, first, end uint32) {
+	pf := &s.pf[pi]
+	pf.ndocs = end - first
+	pf.price, pf.dfv = uint32(len(s.aggPrice)), uint32(len(s.aggFV))
+	add := func(xs []uint32, from int, id uint32) []uint32 {
+		for i := from; i < len(xs); i += 2 {
+			if xs[i] == id {
+				xs[i+1]++
+				return xs
+			}
+		}
+		return append(xs, id, 1)
+	}
+	for d := first; d < end; d++ {
+		dc := &s.docs[d]
+		if dc.stock {
+			pf.stock++
+		}
+		s.aggPrice = add(s.aggPrice, int(pf.price), uint32(dc.bucket))
+		for _, id := range s.docFV[dc.fv : dc.fv+uint32(dc.nfv)] {
+			s.aggFV = add(s.aggFV, int(pf.dfv), id)
+		}
+	}
+	pf.nprice = ((uint32(len(s.aggPrice)) - pf.price) / 2)
+	pf.ndfv = ((uint32(len(s.aggFV)) - pf.dfv) / 2)
 }
 
 // indexValue records a parameter value of documents [first, end) for facets and
