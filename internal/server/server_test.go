@@ -344,26 +344,63 @@ func TestIdempotencyKey(t *testing.T) {
 			}(i)
 		}
 		wg.Wait()
-		var first string
+		// The first answer carries the token's secret, once; replays answer the same record
+		// without it (secrets are never kept).
+		var first, replay string
 		for _, r := range results {
-			switch r.StatusCode {
-			case http.StatusCreated:
-				if first == "" {
-					first = r.Body
-				} else if r.Body != first {
-					t.Fatal("replays differ from the first response")
+			switch {
+			case r.StatusCode == http.StatusCreated && r.Header.Get("Idempotent-Replayed") == "":
+				if first != "" {
+					t.Fatal("two first answers")
 				}
-			case http.StatusConflict: // still running: the client retries later
+				first = r.Body
+			case r.StatusCode == http.StatusCreated:
+				if replay == "" {
+					replay = r.Body
+				} else if r.Body != replay {
+					t.Fatal("replays differ from each other")
+				}
+			case r.StatusCode == http.StatusConflict: // still running: the client retries later
 			default:
 				t.Fatalf("concurrent replay: %d %s", r.StatusCode, r.Body)
 			}
 		}
+		if !strings.Contains(first, `"secret":"zct_`) {
+			t.Fatalf("first answer without the secret: %s", first)
+		}
 		for i := 0; i < 50; i++ {
 			r := c.JSON("POST", "/api/v1/tokens", body, "Idempotency-Key", "k-concurrent")
-			if r.StatusCode != http.StatusCreated || r.Body != first || r.Header.Get("Idempotent-Replayed") != "true" {
+			if r.StatusCode != http.StatusCreated || r.Header.Get("Idempotent-Replayed") != "true" || (replay != "" && r.Body != replay) {
 				t.Fatalf("sequential replay %d: %d", i, r.StatusCode)
 			}
+			replay = r.Body
 		}
+		var a, b map[string]any
+		if json.Unmarshal([]byte(first), &a) != nil || json.Unmarshal([]byte(replay), &b) != nil {
+			t.Fatal("answers are not JSON")
+		}
+		if _, kept := b["secret"]; kept {
+			t.Error("a replay returns the token's secret: it was kept")
+		}
+		secret, _ := a["secret"].(string)
+		delete(a, "secret")
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("replay %v, want the first answer without its secret %v", b, a)
+		}
+		rows, err := d.Query(t.Context(), `SELECT response_body FROM idempotency_keys`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var kept []byte
+			if err := rows.Scan(&kept); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(kept), secret) {
+				t.Error("the token's secret is kept in an idempotency record")
+			}
+		}
+		rows.Close()
 		if n := count(t, d, "api_tokens"); n != 1 {
 			t.Fatalf("tokens created = %d, want 1", n)
 		}
