@@ -136,6 +136,15 @@ func (s *snapshot) valueClause(e dictEntry, lang string) clause {
 			display = t
 			names = appendUnique(names, s.attrs[code].name(lang))
 		}
+		// A value names its class too: A2 is A2-50, A2-70 and A2-80 (stainless A2 in
+		// its strength classes), DN50 is not DN500 (no hyphen, no match).
+		for norm, t := range s.valText[code] {
+			if len(norm) > len(e.text)+1 && norm[len(e.text)] == '-' && strings.HasPrefix(norm, e.text) {
+				if b := s.valBM[code][t]; b != nil {
+					bs = append(bs, b)
+				}
+			}
+		}
 	}
 	param := roaring.FastOr(bs...)
 	text := s.textOutside(e.text, e.codes)

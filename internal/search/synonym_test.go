@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/zhuchao/zhuchao/internal/db"
@@ -32,6 +33,31 @@ func TestStainlessGradeSynonyms(t *testing.T) {
 			if !jis[id] {
 				t.Errorf("SUS304 misses %s", id)
 			}
+		}
+	})
+}
+
+// A value names its class: A2 finds the A2-50/A2-70/A2-80 strength classes of stainless
+// A2, and nothing outside it.
+func TestValueNamesItsClass(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ix := demoIndex(t, d).Search.Index
+		r := ix.Search(search.Request{Q: "A2", Size: 50})
+		if len(r.Dropped) > 0 || len(r.Understood) != 1 {
+			t.Fatalf("A2: understood %v, dropped %v", r.Understood, r.Dropped)
+		}
+		classes := 0
+		for _, it := range r.Items {
+			g := specText(it.Spec, "grade")
+			if !strings.HasPrefix(g, "A2") {
+				t.Errorf("A2 finds grade %q (%s)", g, it.Title)
+			}
+			if strings.HasPrefix(g, "A2-") {
+				classes++
+			}
+		}
+		if classes == 0 {
+			t.Error("A2 finds none of its strength classes (A2-70 …)")
 		}
 	})
 }
