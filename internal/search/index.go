@@ -141,6 +141,7 @@ type snapshot struct {
 	units    []string
 	unitOf   map[string]uint16
 	dict     []dictEntry // value texts a query may name, longest first
+	dictAt   map[string]int // dict index by text
 	synonyms map[string][]string
 	vocab    map[string]int // segmented words → document frequency (products)
 	rules    Rules
@@ -678,6 +679,10 @@ func (s *snapshot) buildDict() {
 		}
 		return s.dict[i].text < s.dict[j].text
 	})
+	s.dictAt = make(map[string]int, len(s.dict))
+	for i, e := range s.dict {
+		s.dictAt[e.text] = i
+	}
 }
 
 func (s *snapshot) optimize() {

@@ -268,6 +268,7 @@ func formatNum(v float64) string {
 // units, enumeration values named in the query, then words and model tokens.
 func (s *snapshot) parse(seg *Segmenter, q, lang string) []clause {
 	var out []clause
+	q = s.unglue(q)
 	blank := func(i, j int) { q = q[:i] + strings.Repeat(" ", j-i) + q[j:] }
 
 	for _, m := range threadLenRe.FindAllStringSubmatchIndex(q, 4) {
@@ -329,12 +330,51 @@ var stopWords = map[string]bool{"的": true, "和": true, "与": true, "及": tr
 
 // lookup finds an exact dictionary value.
 func (s *snapshot) lookup(t string) (dictEntry, bool) {
-	for _, e := range s.dict {
-		if e.text == t {
-			return e, true
-		}
+	if i, ok := s.dictAt[t]; ok {
+		return s.dict[i], true
 	}
 	return dictEntry{}, false
+}
+
+// unglue separates two catalogue values typed without a space ("6305zz" → "6305 zz",
+// "62042rs" → "6204 2rs"), so that each is understood; a token the catalogue knows as it
+// is stays whole.
+func (s *snapshot) unglue(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); {
+		if !isAlnum(rune(q[i])) {
+			b.WriteByte(q[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(q) && isAlnum(rune(q[j])) {
+			j++
+		}
+		b.WriteString(s.unglueToken(q[i:j]))
+		i = j
+	}
+	return b.String()
+}
+
+func (s *snapshot) unglueToken(t string) string {
+	if _, ok := s.dictAt[t]; ok || len(t) < 4 || !s.posting(t).IsEmpty() {
+		return t // a value or a word of the catalogue as it is
+	}
+	// Where a number meets letters first ("6305|zz"), then anywhere ("6204|2rs").
+	for _, anywhere := range []bool{false, true} {
+		for k := 2; k < len(t)-1; k++ {
+			if !anywhere && isDigit(t[k-1]) == isDigit(t[k]) {
+				continue
+			}
+			if _, ok := s.dictAt[t[:k]]; ok {
+				if _, ok := s.dictAt[t[k:]]; ok {
+					return t[:k] + " " + t[k:]
+				}
+			}
+		}
+	}
+	return t
 }
 
 // boundary reports whether q[i:j] does not cut through an ASCII token.

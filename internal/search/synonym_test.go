@@ -61,3 +61,16 @@ func TestValueNamesItsClass(t *testing.T) {
 		}
 	})
 }
+
+// Bearing numbers are typed glued to their seals: 6205ZZ is 6205 ZZ, 62042RS is 6204-2RS.
+func TestGluedValuesAreUnderstood(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ix := demoIndex(t, d).Search.Index
+		for glued, spaced := range map[string]string{"6205ZZ": "6205 ZZ", "62042RS": "6204-2RS"} {
+			g, s := ix.Search(search.Request{Q: glued, Size: 50}), ix.Search(search.Request{Q: spaced, Size: 50})
+			if s.Total == 0 || g.Total != s.Total || len(g.Understood) != 2 {
+				t.Errorf("%s: %d results, understood %v; %s: %d", glued, g.Total, g.Understood, spaced, s.Total)
+			}
+		}
+	})
+}
