@@ -140,7 +140,7 @@ type snapshot struct {
 	skuText  []byte
 	units    []string
 	unitOf   map[string]uint16
-	dict     []dictEntry // value texts a query may name, longest first
+	dict     []dictEntry    // value texts a query may name, longest first
 	dictAt   map[string]int // dict index by text
 	synonyms map[string][]string
 	vocab    map[string]int // segmented words → document frequency (products)
