@@ -1,0 +1,81 @@
+package payment
+
+import (
+	"context"
+
+	"github.com/zhuchao/zhuchao/internal/ledger"
+	"github.com/zhuchao/zhuchao/internal/money"
+	"github.com/zhuchao/zhuchao/internal/order"
+)
+
+// Difference is one order where the ledger, the order and the payment records disagree.
+type Difference struct {
+	OrderID  string
+	Number   string
+	State    order.State
+	Total    money.Fen // the order's total
+	Paid     money.Fen // per the payment records
+	Refunded money.Fen // per the refund records
+	Escrow   money.Fen // the ledger's escrow:<order> balance
+	Want     money.Fen // what escrow must be: paid − released − refunded
+	Problem  string    // escrow, state
+}
+
+// Reconciliation compares, to the fen, the ledger's escrow with the orders and the
+// payment provider records.
+type Reconciliation struct {
+	Orders      int
+	Paid        money.Fen // Σ captured into escrow
+	Refunded    money.Fen
+	Escrow      money.Fen // Σ escrow balances
+	Differences []Difference
+}
+
+// Clean reports zero difference.
+func (r *Reconciliation) Clean() bool { return len(r.Differences) == 0 }
+
+// Reconcile proves escrow per order = paid − released − refunded against the orders and
+// payments tables (nothing is released yet: settlement comes with shipping), and that
+// the order's state agrees: a paid order holds its total, a refunded one nothing.
+func (s *Service) Reconcile(ctx context.Context) (*Reconciliation, error) {
+	totals, err := s.Store.PaymentTotals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &Reconciliation{}
+	for i := 0; i < len(totals); i += 500 {
+		chunk := totals[i:min(i+500, len(totals))]
+		accts := make([]string, len(chunk))
+		for j, t := range chunk {
+			accts[j] = ledger.Escrow(t.OrderID)
+		}
+		bals, err := s.Ledger.Balances(ctx, accts...)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range chunk {
+			out.Orders++
+			esc := bals[ledger.Escrow(t.OrderID)].Balance
+			out.Paid += t.Paid
+			out.Refunded += t.Refunded
+			out.Escrow += esc
+			d := Difference{OrderID: t.OrderID, Number: t.Number, State: t.State, Total: t.Total, Paid: t.Paid, Refunded: t.Refunded, Escrow: esc, Want: t.Paid - t.Refunded}
+			switch {
+			case esc != d.Want:
+				d.Problem = "escrow"
+			case t.Paid != 0 && t.Paid != t.Total:
+				d.Problem = "paid_total"
+			case t.State == order.Paid && esc != t.Total:
+				d.Problem = "state"
+			case (t.State == order.AwaitingPayment || t.State == order.AwaitingApproval) && t.Paid != 0:
+				d.Problem = "state"
+			case t.State == order.Cancelled && esc != 0:
+				d.Problem = "state"
+			}
+			if d.Problem != "" {
+				out.Differences = append(out.Differences, d)
+			}
+		}
+	}
+	return out, nil
+}
