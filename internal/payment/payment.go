@@ -191,6 +191,7 @@ type Store interface {
 	// Payment returns a payment with its orders, or NotFound.
 	Payment(ctx context.Context, id string) (*Payment, error)
 	PaymentByRemittance(ctx context.Context, code string) (*Payment, error)
+	PaymentByNumber(ctx context.Context, number string) (*Payment, error)
 	PaymentByIdem(ctx context.Context, orgID, key string) (*Payment, error)
 	Payments(ctx context.Context, f Filter) ([]Payment, error)
 	// PaymentsOfOrder lists the payments covering an order, newest first.

@@ -197,6 +197,13 @@ func (s *Service) Notify(ctx context.Context, provider string, headers map[strin
 		return nil, err
 	}
 	r := Receipt{Provider: provider, ProviderTxn: n.ProviderTxn, Amount: n.Amount, Memo: n.PaymentNumber}
+	if len(n.PaymentNumber) <= 64 {
+		if pay, err := s.Store.PaymentByNumber(ctx, n.PaymentNumber); err == nil {
+			r.PaymentID = pay.ID
+		} else if !errs.Is(err, errs.NotFound) {
+			return nil, err
+		}
+	}
 	return s.Receive(ctx, r)
 }
 

@@ -103,6 +103,11 @@ func (s *Store) PaymentByRemittance(ctx context.Context, code string) (*payment.
 	return s.onePayment(ctx, `p.remittance = ?`, code)
 }
 
+// PaymentByNumber finds a payment by its number (a gateway's out_trade_no).
+func (s *Store) PaymentByNumber(ctx context.Context, number string) (*payment.Payment, error) {
+	return s.onePayment(ctx, `p.number = ?`, number)
+}
+
 // PaymentByIdem finds a company's payment by the Idempotency-Key that created it.
 func (s *Store) PaymentByIdem(ctx context.Context, orgID, key string) (*payment.Payment, error) {
 	return s.onePayment(ctx, `p.buyer_org_id = ? AND p.idem_key = ? ORDER BY p.created_at LIMIT 1`, orgID, key)
