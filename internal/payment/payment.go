@@ -182,6 +182,7 @@ type Totals struct {
 	Total    money.Fen
 	Paid     money.Fen // captured and matched into escrow
 	Refunded money.Fen
+	Escrow   money.Fen // the ledger's escrow:<order> balance, read in the same statement
 }
 
 // Store persists payments, receipts, imports and refunds. Methods join the caller's
@@ -225,7 +226,8 @@ type Store interface {
 	Refunds(ctx context.Context, state RefundState, limit int) ([]Refund, error)
 
 	// PaymentTotals returns, for every order that a payment covers, the order's state
-	// and total and what the payment tables say was paid and refunded.
+	// and total, what the payment tables say was paid and refunded, and its escrow
+	// balance, all read by one statement.
 	PaymentTotals(ctx context.Context) ([]Totals, error)
 }
 

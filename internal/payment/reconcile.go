@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 
-	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/order"
 )
@@ -43,38 +42,27 @@ func (s *Service) Reconcile(ctx context.Context) (*Reconciliation, error) {
 		return nil, err
 	}
 	out := &Reconciliation{}
-	for i := 0; i < len(totals); i += 500 {
-		chunk := totals[i:min(i+500, len(totals))]
-		accts := make([]string, len(chunk))
-		for j, t := range chunk {
-			accts[j] = ledger.Escrow(t.OrderID)
+	for _, t := range totals {
+		out.Orders++
+		esc := t.Escrow
+		out.Paid += t.Paid
+		out.Refunded += t.Refunded
+		out.Escrow += esc
+		d := Difference{OrderID: t.OrderID, Number: t.Number, State: t.State, Total: t.Total, Paid: t.Paid, Refunded: t.Refunded, Escrow: esc, Want: t.Paid - t.Refunded}
+		switch {
+		case esc != d.Want:
+			d.Problem = "escrow"
+		case t.Paid != 0 && t.Paid != t.Total:
+			d.Problem = "paid_total"
+		case t.State == order.Paid && esc != t.Total:
+			d.Problem = "state"
+		case (t.State == order.AwaitingPayment || t.State == order.AwaitingApproval) && t.Paid != 0:
+			d.Problem = "state"
+		case t.State == order.Cancelled && esc != 0:
+			d.Problem = "state"
 		}
-		bals, err := s.Ledger.Balances(ctx, accts...)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range chunk {
-			out.Orders++
-			esc := bals[ledger.Escrow(t.OrderID)].Balance
-			out.Paid += t.Paid
-			out.Refunded += t.Refunded
-			out.Escrow += esc
-			d := Difference{OrderID: t.OrderID, Number: t.Number, State: t.State, Total: t.Total, Paid: t.Paid, Refunded: t.Refunded, Escrow: esc, Want: t.Paid - t.Refunded}
-			switch {
-			case esc != d.Want:
-				d.Problem = "escrow"
-			case t.Paid != 0 && t.Paid != t.Total:
-				d.Problem = "paid_total"
-			case t.State == order.Paid && esc != t.Total:
-				d.Problem = "state"
-			case (t.State == order.AwaitingPayment || t.State == order.AwaitingApproval) && t.Paid != 0:
-				d.Problem = "state"
-			case t.State == order.Cancelled && esc != 0:
-				d.Problem = "state"
-			}
-			if d.Problem != "" {
-				out.Differences = append(out.Differences, d)
-			}
+		if d.Problem != "" {
+			out.Differences = append(out.Differences, d)
 		}
 	}
 	return out, nil
