@@ -69,7 +69,7 @@ func (s *Service) RequestRefund(ctx context.Context, p *identity.Principal, orde
 		}
 		out = r
 		if s.Messages != nil {
-			return s.Messages.Send(ctx, o.SupplierID, "order", "payment.msg.refund_requested", "/supplier/orders/"+o.ID, o.Number)
+			return s.Messages.Send(ctx, o.SupplierID, "order", "payment.msg.refund_requested", "/seller/orders/"+o.ID, o.Number)
 		}
 		return nil
 	})
@@ -170,7 +170,7 @@ func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orde
 		}
 		out = r
 		if s.Messages != nil {
-			return s.Messages.Send(ctx, o.BuyerOrgID, "payment", "payment.msg.refunded", "/orders/"+o.ID, o.Number, r.Amount.String())
+			return s.Messages.Send(ctx, o.BuyerOrgID, "payment", "payment.msg.refunded", "/buyer/orders/"+o.ID, o.Number, r.Amount.String())
 		}
 		return nil
 	})

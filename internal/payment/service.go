@@ -341,11 +341,11 @@ func (s *Service) capture(ctx context.Context, pay *Payment, orders []*order.Ord
 		return err
 	}
 	if s.Messages != nil {
-		if err := s.Messages.Send(ctx, pay.BuyerOrgID, "payment", "payment.msg.paid", "/payments/"+pay.ID, pay.Number, pay.Amount.String()); err != nil {
+		if err := s.Messages.Send(ctx, pay.BuyerOrgID, "payment", "payment.msg.paid", "/buyer/payments/"+pay.ID, pay.Number, pay.Amount.String()); err != nil {
 			return err
 		}
 		for _, o := range orders {
-			if err := s.Messages.Send(ctx, o.SupplierID, "order", "payment.msg.to_ship", "/supplier/orders/"+o.ID, o.Number); err != nil {
+			if err := s.Messages.Send(ctx, o.SupplierID, "order", "payment.msg.to_ship", "/seller/orders/"+o.ID, o.Number); err != nil {
 				return err
 			}
 		}
