@@ -80,4 +80,3 @@ func readRSAPublicKey(path string) (*rsa.PublicKey, error) {
 	}
 	return k, nil
 }
-

@@ -43,7 +43,7 @@ type Config struct {
 	WeChatMchID       string // WeChat Pay merchant ID
 	WeChatAPIv3Key    string // the merchant's 32-byte APIv3 key
 	WeChatPlatformKey string // path to the WeChat Pay platform public key or certificate (PEM)
-	ShutdownTimeout time.Duration
+	ShutdownTimeout   time.Duration
 	// Baidu link submission (普通收录): off without a token.
 	BaiduPushToken    string
 	BaiduPushSite     string // the site as verified at 百度搜索资源平台; default PublicURL
