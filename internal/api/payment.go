@@ -372,7 +372,7 @@ func paymentSchemas() obj {
 		"Payment": obj{"type": "object", "required": []string{"id", "number", "provider", "state", "amount_fen", "orders"}, "properties": obj{
 			"id": str, "number": str, "provider": str, "sandbox": obj{"type": "boolean", "description": "沙箱支付(演示): no real money"},
 			"state": obj{"type": "string", "enum": []string{"pending", "paid", "closed"}}, "amount_fen": integer,
-			"orders": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"order_id": str, "number": str, "amount_fen": integer}}},
+			"orders":   obj{"type": "array", "items": obj{"type": "object", "properties": obj{"order_id": str, "number": str, "amount_fen": integer}}},
 			"deadline": ts, "created_at": ts, "paid_at": ts,
 			"bank": obj{"type": "object", "properties": obj{"account_name": str, "bank": str, "account": str, "cnaps": str, "remittance_code": str}}}},
 		"PaymentList":   obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Payment")}}},

@@ -185,6 +185,14 @@ type Totals struct {
 	Escrow   money.Fen // the ledger's escrow:<order> balance, read in the same statement
 }
 
+// ProviderTotal is the receipts of one provider in one state.
+type ProviderTotal struct {
+	Provider string
+	State    ReceiptState
+	Count    int64
+	Amount   money.Fen
+}
+
 // Store persists payments, receipts, imports and refunds. Methods join the caller's
 // transaction.
 type Store interface {
@@ -225,6 +233,9 @@ type Store interface {
 	RefundReopen(ctx context.Context, r *Refund) (bool, error)
 	Refunds(ctx context.Context, state RefundState, limit int) ([]Refund, error)
 
+	// ReceiptTotals sums receipts per provider and state, with the sum of every
+	// payment:suspense balance and of every paid payment, in one statement.
+	ReceiptTotals(ctx context.Context) (rows []ProviderTotal, suspense, paid money.Fen, err error)
 	// PaymentTotals returns, for every order that a payment covers, the order's state
 	// and total, what the payment tables say was paid and refunded, and its escrow
 	// balance, all read by one statement.

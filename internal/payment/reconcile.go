@@ -28,10 +28,18 @@ type Reconciliation struct {
 	Refunded    money.Fen
 	Escrow      money.Fen // Σ escrow balances
 	Differences []Difference
+	// Providers are the receipts per provider and state: what the providers say came in.
+	Providers []ProviderTotal
+	// Matched is the sum of receipts in escrow; PaidPayments the sum of paid payments:
+	// equal. InReview is the sum of receipts in review or held; Suspense the sum of the
+	// payment:suspense balances: equal.
+	Matched, PaidPayments, InReview, Suspense money.Fen
+	// Mismatches name the provider-level totals that differ.
+	Mismatches []string
 }
 
 // Clean reports zero difference.
-func (r *Reconciliation) Clean() bool { return len(r.Differences) == 0 }
+func (r *Reconciliation) Clean() bool { return len(r.Differences) == 0 && len(r.Mismatches) == 0 }
 
 // Reconcile proves escrow per order = paid − released − refunded against the orders and
 // payments tables (nothing is released yet: settlement comes with shipping), and that
@@ -42,6 +50,23 @@ func (s *Service) Reconcile(ctx context.Context) (*Reconciliation, error) {
 		return nil, err
 	}
 	out := &Reconciliation{}
+	if out.Providers, out.Suspense, out.PaidPayments, err = s.Store.ReceiptTotals(ctx); err != nil {
+		return nil, err
+	}
+	for _, p := range out.Providers {
+		switch p.State {
+		case Matched:
+			out.Matched += p.Amount
+		case Review, Held:
+			out.InReview += p.Amount
+		}
+	}
+	if out.Matched != out.PaidPayments {
+		out.Mismatches = append(out.Mismatches, "matched_receipts_vs_paid_payments")
+	}
+	if out.InReview != out.Suspense {
+		out.Mismatches = append(out.Mismatches, "review_receipts_vs_suspense")
+	}
 	for _, t := range totals {
 		out.Orders++
 		esc := t.Escrow

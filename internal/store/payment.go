@@ -376,3 +376,34 @@ func (s *Store) PaymentTotals(ctx context.Context) ([]payment.Totals, error) {
 	}
 	return out, rows.Err()
 }
+
+// ReceiptTotals sums receipts per provider and state, with the suspense balances and the
+// paid payments, in one statement.
+func (s *Store) ReceiptTotals(ctx context.Context) ([]payment.ProviderTotal, money.Fen, money.Fen, error) {
+	rows, err := s.DB.Query(ctx, `SELECT '' AS provider, '' AS state, 0 AS n, 0 AS amount,
+		COALESCE((SELECT SUM(balance) FROM ledger_balances WHERE account LIKE 'payment:suspense:%'), 0),
+		COALESCE((SELECT SUM(amount_fen) FROM payments WHERE state = 'paid'), 0)
+		UNION ALL
+		SELECT provider, state, COUNT(*), SUM(amount_fen), 0, 0 FROM payment_receipts GROUP BY provider, state ORDER BY 1, 2`)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("store: receipt totals: %w", err)
+	}
+	defer rows.Close()
+	var out []payment.ProviderTotal
+	var suspense, paid int64
+	for rows.Next() {
+		var t payment.ProviderTotal
+		var state string
+		var n, amount, sus, pd int64
+		if err := rows.Scan(&t.Provider, &state, &n, &amount, &sus, &pd); err != nil {
+			return nil, 0, 0, err
+		}
+		if t.Provider == "" {
+			suspense, paid = sus, pd
+			continue
+		}
+		t.State, t.Count, t.Amount = payment.ReceiptState(state), n, money.Fen(amount)
+		out = append(out, t)
+	}
+	return out, money.Fen(suspense), money.Fen(paid), rows.Err()
+}
