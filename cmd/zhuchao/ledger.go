@@ -67,7 +67,7 @@ func reconcile(ctx context.Context, d *db.DB, stdout io.Writer, verbose bool) er
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "escrow: %d orders paid through payments; received %s, refunded %s, in escrow %s\n", rec.Orders, rec.Paid, rec.Refunded, rec.Escrow)
+	fmt.Fprintf(stdout, "escrow: %d orders covered by payments; received %s, refunded %s, in escrow %s\n", rec.Orders, rec.Paid, rec.Refunded, rec.Escrow)
 	if verbose {
 		for _, p := range rec.Providers {
 			fmt.Fprintf(stdout, "provider %-8s %-9s %6d receipts %14s\n", p.Provider, p.State, p.Count, p.Amount)

@@ -32,7 +32,7 @@ func (a *API) addPaymentRoutes() {
 		Doc{ID: "listPayments", Summary: "The caller's company's payments (staff: everyone's), newest first", Tag: "payment", Response: "PaymentList", Status: 200})
 	a.add("GET", "/api/v1/payments/{id}", httpx.SignedIn, false, a.getPayment,
 		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code", Tag: "payment", Response: "Payment", Status: 200, Params: id})
-	a.add("POST", "/api/v1/payments/{id}/sandbox", b, true, a.sandboxPay,
+	a.add("POST", "/api/v1/payments/sandbox/{id}", b, true, a.sandboxPay,
 		Doc{ID: "sandboxPay", Summary: "沙箱支付(演示): complete a sandbox payment, as the buyer's click does (demo only)", Tag: "payment", Response: "Receipt", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/notify/{provider}", httpx.Anyone, false, a.notifyPayment,
 		Doc{ID: "notifyPayment", Summary: "Provider notification (alipay: form-encoded, RSA2; wechat: API v3 JSON, Wechatpay-Signature, AEAD_AES_256_GCM); unauthenticated, signature-verified, idempotent by the provider's transaction ID", Tag: "payment", Status: 200,
