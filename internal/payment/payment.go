@@ -208,6 +208,9 @@ type Store interface {
 	// PendingBankPayments lists pending bank-transfer payments of buyer companies named
 	// exactly name.
 	PendingBankPayments(ctx context.Context, name string) ([]Payment, error)
+	// PaymentsCloseStale closes pending payments none of whose orders still awaits
+	// payment (cancelled at the deadline, or paid by another payment); it returns how many.
+	PaymentsCloseStale(ctx context.Context, at time.Time) (int64, error)
 	// PaymentSetState moves a payment from one state to another if it is still in from.
 	PaymentSetState(ctx context.Context, id string, from, to State, receiptID string, at time.Time) (bool, error)
 

@@ -265,6 +265,12 @@ func TestPayAfterDeadlineGoesToReview(t *testing.T) {
 		if n, err := f.ord.ExpireUnpaid(ctx, 100); err != nil || n != 2 {
 			t.Fatalf("expire: %d %v", n, err)
 		}
+		if n, err := f.pay.CloseStale(ctx); err != nil || n != 1 {
+			t.Fatalf("close stale: %d %v", n, err)
+		}
+		if got, _ := f.pay.Get(ctx, b.p, p.ID); got.State != payment.Closed {
+			t.Fatalf("payment still %s", got.State)
+		}
 		r, err := f.pay.CompleteSandbox(ctx, b.p, p.ID)
 		if err != nil || r.State != payment.Review || r.Reason != payment.ReasonCancelled {
 			t.Fatalf("late payment: %+v %v", r, err)

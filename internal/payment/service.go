@@ -290,6 +290,15 @@ func (s *Service) retry(ctx context.Context, fn func(ctx context.Context) error)
 // payment's orders.
 func (s *Service) fits(ctx context.Context, pay *Payment, amount money.Fen) (string, []*order.Order, error) {
 	if pay.State != Pending {
+		for _, part := range pay.Orders {
+			o, err := s.Orders.Store.Order(ctx, part.OrderID)
+			if err != nil {
+				return "", nil, err
+			}
+			if o.State == order.Cancelled && pay.State == Closed {
+				return ReasonCancelled, nil, nil
+			}
+		}
 		return ReasonDuplicate, nil, nil
 	}
 	var orders []*order.Order
@@ -359,4 +368,12 @@ func checkNote(note string) (string, error) {
 		return "", errs.Field("note", "err.too_long", 500)
 	}
 	return note, nil
+}
+
+// CloseStale closes pending payments none of whose orders awaits payment any more (the
+// deadline sweep cancelled them, or another payment paid them), so the buyer no longer
+// sees them as payable; money arriving for one later goes to the review queue. The
+// deadline job runs it after cancelling orders.
+func (s *Service) CloseStale(ctx context.Context) (int64, error) {
+	return s.Store.PaymentsCloseStale(ctx, s.now())
 }

@@ -152,6 +152,17 @@ func (s *Store) PendingBankPayments(ctx context.Context, name string) ([]payment
 	return s.queryPayments(ctx, `b.name = ? AND p.state = 'pending' AND p.provider = 'bank' ORDER BY p.created_at LIMIT 50`, name)
 }
 
+// PaymentsCloseStale closes pending payments whose orders no longer await payment, in one
+// conditional statement, so a payment being paid at the same moment is never closed.
+func (s *Store) PaymentsCloseStale(ctx context.Context, at time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, `UPDATE payments SET state = 'closed', updated_at = ? WHERE state = 'pending' AND NOT EXISTS (
+		SELECT 1 FROM payment_orders po JOIN orders o ON o.id = po.order_id WHERE po.payment_id = payments.id AND o.state = 'awaiting_payment')`, db.Millis(at))
+	if err != nil {
+		return 0, fmt.Errorf("store: close stale payments: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // PaymentSetState moves a payment if it is still in from.
 func (s *Store) PaymentSetState(ctx context.Context, id string, from, to payment.State, receiptID string, at time.Time) (bool, error) {
 	res, err := s.DB.Exec(ctx, `UPDATE payments SET state = ?, receipt_id = ?, paid_at = ?, updated_at = ? WHERE id = ? AND state = ?`,
