@@ -29,7 +29,7 @@ func commands() []command {
 		{"serve", "serve the marketplace", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"user", "manage staff accounts: create, reset-password, list", runUser},
-		{"ledger", "check: prove the ledger's invariants on a live database", runLedger},
+		{"ledger", "check | reconcile: prove the ledger's invariants; reconcile escrow with orders and payment records", runLedger},
 		{"bench", "search: measure the search index on a generated demo catalogue", runBench},
 		{"version", "print the version", func(ctx context.Context, args []string, w io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)

@@ -104,6 +104,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg := config.Default()
 	// The demo's receiving account is labelled as such: no money moves in a demo.
 	cfg.BankAccountName, cfg.BankName, cfg.BankAccount, cfg.BankCNAPS = "筑巢平台(演示账户,请勿转账)", "演示银行 示例支行", "6222000000000000000", "102100099996"
+	cfg.PaySandbox = true // the demo pays with the sandbox, labelled 沙箱支付(演示)
 	fs := serveFlags("demo", &cfg)
 	fs.SetOutput(stdout)
 	skus := fs.Int("products", 20000, "number of SKUs to generate on first run (1,000 to 1,000,000+)")

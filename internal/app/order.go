@@ -21,6 +21,9 @@ func (a *App) RegisterOrderJobs(ctx context.Context, r *jobs.Runner) {
 		if n > 0 {
 			slog.InfoContext(ctx, "unpaid orders cancelled", "orders", n)
 		}
+		if _, cerr := a.Payment.CloseStale(ctx); cerr != nil {
+			slog.ErrorContext(ctx, "close stale payments", "err", cerr)
+		}
 		if serr := r.Schedule(ctx, order.ExpireJob, "tick", nil, time.Now().Add(OrderExpireEvery)); serr != nil {
 			return serr
 		}

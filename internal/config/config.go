@@ -36,7 +36,14 @@ type Config struct {
 	BankName        string // 开户行
 	BankAccount     string // 账号
 	BankCNAPS       string // 12-digit 联行号
-	ShutdownTimeout time.Duration
+	// Payment providers besides bank transfer (package payment).
+	PaySandbox        bool   // offer the sandbox provider 「沙箱支付(演示)」 (the demo turns it on)
+	AlipayAppID       string // Alipay app ID; with AlipayPublicKey turns Alipay notifications on
+	AlipayPublicKey   string // path to Alipay's public key (PEM)
+	WeChatMchID       string // WeChat Pay merchant ID
+	WeChatAPIv3Key    string // the merchant's 32-byte APIv3 key
+	WeChatPlatformKey string // path to the WeChat Pay platform public key or certificate (PEM)
+	ShutdownTimeout   time.Duration
 	// Baidu link submission (普通收录): off without a token.
 	BaiduPushToken    string
 	BaiduPushSite     string // the site as verified at 百度搜索资源平台; default PublicURL
@@ -83,6 +90,12 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.StringVar(&c.BankName, "bank-name", c.BankName, "receiving bank and branch (开户行)")
 	fs.StringVar(&c.BankAccount, "bank-account", c.BankAccount, "receiving account number (账号)")
 	fs.StringVar(&c.BankCNAPS, "bank-cnaps", c.BankCNAPS, "the branch's 12-digit CNAPS code (联行号)")
+	fs.BoolVar(&c.PaySandbox, "pay-sandbox", c.PaySandbox, "offer the sandbox payment provider (沙箱支付, demo only: no real money)")
+	fs.StringVar(&c.AlipayAppID, "alipay-app-id", c.AlipayAppID, "Alipay app ID (notifications are verified with --alipay-public-key)")
+	fs.StringVar(&c.AlipayPublicKey, "alipay-public-key", c.AlipayPublicKey, "path to Alipay's public key (PEM) for RSA2 notification signatures")
+	fs.StringVar(&c.WeChatMchID, "wechat-mchid", c.WeChatMchID, "WeChat Pay merchant ID (商户号)")
+	fs.StringVar(&c.WeChatAPIv3Key, "wechat-apiv3-key", c.WeChatAPIv3Key, "WeChat Pay APIv3 key (32 bytes) for decrypting notifications")
+	fs.StringVar(&c.WeChatPlatformKey, "wechat-platform-key", c.WeChatPlatformKey, "path to the WeChat Pay platform certificate or public key (PEM)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "grace period for requests at shutdown")
 	fs.StringVar(&c.BaiduPushToken, "baidu-push-token", c.BaiduPushToken, "token for Baidu link submission (普通收录); empty turns the push off")
 	fs.StringVar(&c.BaiduPushSite, "baidu-push-site", c.BaiduPushSite, "site as verified at Baidu (default: --public-url)")

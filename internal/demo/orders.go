@@ -100,5 +100,9 @@ func seedOrders(ctx context.Context, a *app.App) error {
 			return fmt.Errorf("cart: %w", err)
 		}
 	}
-	return nil
+	var items []order.ItemInput
+	for _, p := range picks[1:4] {
+		items = append(items, item(p, minQty(p)))
+	}
+	return seedPayments(ctx, a, owner, addr, items)
 }

@@ -14,12 +14,9 @@ package deposit
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
-	"math/big"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/zhuchao/zhuchao/internal/audit"
@@ -28,6 +25,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/money"
+	"github.com/zhuchao/zhuchao/internal/remit"
 )
 
 // DefaultRequired is the deposit a supplier owes when no requirement is stored: ¥20,000.
@@ -392,64 +390,13 @@ func (s *Service) UpdateRequired(ctx context.Context, actor *identity.Principal,
 // RemittancePrefix starts every deposit remittance code.
 const RemittancePrefix = "ZC"
 
-// remitAlphabet has 31 characters (a prime, so the check character catches every single
-// substitution and every swap of neighbours) and leaves out 0, 1, I, L and O, which are
-// misread on paper and over the phone.
-const remitAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-const remitBody = 9 // random characters; the 10th is the check character
-
-func remitCheck(body string) byte {
-	sum := 0
-	for i := 0; i < len(body); i++ {
-		sum += (i + 1) * strings.IndexByte(remitAlphabet, body[i])
-	}
-	return remitAlphabet[sum%len(remitAlphabet)]
-}
-
 // NewRemittanceCode returns a fresh code: "ZC", nine random characters and a check
-// character, e.g. ZC7KQ2M9XHT4.
-func NewRemittanceCode() (string, error) {
-	b := make([]byte, remitBody)
-	n := big.NewInt(int64(len(remitAlphabet)))
-	for i := range b {
-		r, err := rand.Int(rand.Reader, n)
-		if err != nil {
-			return "", fmt.Errorf("deposit: remittance code: %w", err)
-		}
-		b[i] = remitAlphabet[r.Int64()]
-	}
-	return RemittancePrefix + string(b) + string(remitCheck(string(b))), nil
-}
+// character, e.g. ZC7KQ2M9XHT4 (package remit).
+func NewRemittanceCode() (string, error) { return remit.New(RemittancePrefix) }
 
 // NormalizeRemittance reads a remittance code as people type it into a transfer note
 // (lower case, spaces, hyphens, full-width characters) and checks its check character.
-func NormalizeRemittance(s string) (string, bool) {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII
-			r = r - 0xFF01 + '!'
-		}
-		if unicode.IsSpace(r) || r == '-' {
-			continue
-		}
-		b.WriteRune(unicode.ToUpper(r))
-	}
-	code := b.String()
-	body, ok := strings.CutPrefix(code, RemittancePrefix)
-	if !ok || len(body) != remitBody+1 {
-		return "", false
-	}
-	for i := 0; i < len(body); i++ {
-		if strings.IndexByte(remitAlphabet, body[i]) < 0 {
-			return "", false
-		}
-	}
-	if remitCheck(body[:remitBody]) != body[remitBody] {
-		return "", false
-	}
-	return code, true
-}
+func NormalizeRemittance(s string) (string, bool) { return remit.Normalize(s, RemittancePrefix) }
 
 // IssueRemittance returns the supplier's remittance code for its deposit transfer,
 // issuing one the first time.

@@ -76,10 +76,15 @@ var (
 	EscrowKind = Kind{Name: "escrow", Side: Credit, Owned: true}
 	// PayableKind is what the platform owes a supplier for released orders.
 	PayableKind = Kind{Name: "payable", Side: Credit, Owned: true}
+	// SuspenseKind is money received from a payer that could not be put into an order's
+	// escrow (a partial, over, duplicate or unknown payment, or one for an order cancelled
+	// meanwhile), owned by the receipt it came in with, until staff match it to a payment
+	// or send it back. Like deposit:pending it is owed to the payer: never negative.
+	SuspenseKind = Kind{Name: "payment:suspense", Side: Credit, Owned: true}
 )
 
 var kinds = []Kind{BankClearingKind, DepositHeldKind, DepositFrozenKind, DepositPendingKind,
-	PenaltyRevenueKind, BuyerCompensationKind, EscrowKind, PayableKind}
+	PenaltyRevenueKind, BuyerCompensationKind, EscrowKind, PayableKind, SuspenseKind}
 
 // Kinds lists the account kinds.
 func Kinds() []Kind { return append([]Kind(nil), kinds...) }
@@ -107,6 +112,10 @@ func Escrow(orderID string) string { return EscrowKind.Name + ":" + orderID }
 
 // Payable is a supplier's payable account.
 func Payable(supplierID string) string { return PayableKind.Name + ":" + supplierID }
+
+// Suspense is the account of one unmatched receipt (a bank statement line or a provider
+// notification that could not go into escrow).
+func Suspense(receiptID string) string { return SuspenseKind.Name + ":" + receiptID }
 
 // Account is a parsed account code.
 type Account struct {

@@ -225,6 +225,9 @@ func (s *Service) Cancel(ctx context.Context, p *identity.Principal, id, reason 
 		if err := Move(o.State, Cancelled); err != nil {
 			return err
 		}
+		if !o.State.HoldsStock() { // a paid order is cancelled only by its refund (package payment)
+			return errs.E(errs.Conflict, "order.err.transition", string(o.State), string(Cancelled))
+		}
 		if !CanCancel(p, o) {
 			return errs.E(errs.Forbidden, "order.err.cancel_forbidden")
 		}

@@ -323,7 +323,8 @@ func TestStateMachine(t *testing.T) {
 		{order.AwaitingPayment, order.Cancelled, true},
 		{order.AwaitingApproval, order.Paid, false},
 		{order.AwaitingPayment, order.Shipped, false},
-		{order.Paid, order.Cancelled, false},
+		{order.Paid, order.Cancelled, true}, // only through a refund: Cancel refuses it (package payment)
+		{order.Paid, order.AwaitingPayment, false},
 		{order.Cancelled, order.AwaitingPayment, false},
 		{order.Cancelled, order.Cancelled, false},
 		{order.Settled, order.Paid, false},

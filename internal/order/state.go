@@ -28,7 +28,7 @@ var States = []State{AwaitingApproval, AwaitingPayment, Paid, Shipped, Received,
 var next = map[State][]State{
 	AwaitingApproval: {AwaitingPayment, Cancelled},
 	AwaitingPayment:  {Paid, Cancelled},
-	Paid:             {Shipped},
+	Paid:             {Shipped, Cancelled}, // cancelled: refunded before shipping
 	Shipped:          {Received},
 	Received:         {Settled},
 }

@@ -320,6 +320,7 @@ type orderData struct {
 	ExclTotal  int64
 	TaxTotal   int64
 	StepStatus []stepView
+	Pay        *orderPayView // paying and refunding (payment.go)
 }
 
 type stepView struct {
@@ -341,6 +342,7 @@ func (h *Handler) orderDetail(w http.ResponseWriter, r *http.Request, status int
 	}
 	_, base := area(r)
 	d := orderData{Order: o, Base: base, CanCancel: order.CanCancel(p, o), CanDecide: order.CanDecide(p, o)}
+	d.Pay = h.orderPay(r, p, o)
 	for _, l := range o.Lines {
 		excl, tax := l.Tax()
 		d.Lines = append(d.Lines, orderLineView{Line: l, Excl: int64(excl), Tax: int64(tax)})
