@@ -23,6 +23,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
+	"github.com/zhuchao/zhuchao/internal/rfq"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -42,6 +43,7 @@ type Deps struct {
 	Channels    *channel.Service
 	Buyer       *buyer.Service
 	Order       *order.Service
+	RFQ         *rfq.Service
 }
 
 // API serves /api/v1.
@@ -98,6 +100,7 @@ func New(d Deps) *API {
 	a.addChannelRoutes()
 	a.addBuyerRoutes()
 	a.addOrderRoutes()
+	a.addRFQRoutes()
 	return a
 }
 

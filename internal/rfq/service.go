@@ -253,7 +253,7 @@ func (s *Service) announce(ctx context.Context, r *Request) error {
 		return nil
 	}
 	for _, sp := range r.Invited {
-		if err := s.Notify.Send(ctx, sp.ID, "rfq", "rfq.msg.invited", "/supplier/quotes/"+r.ID, r.BuyerName, r.Title); err != nil {
+		if err := s.Notify.Send(ctx, sp.ID, "rfq", "rfq.msg.invited", "/seller/quotes/"+r.ID, r.BuyerName, r.Title); err != nil {
 			return err
 		}
 	}
@@ -438,7 +438,7 @@ func (s *Service) Cancel(ctx context.Context, p *identity.Principal, id string) 
 		}
 		for _, sup := range others {
 			if s.Notify != nil {
-				if err := s.Notify.Send(ctx, sup, "rfq", "rfq.msg.cancelled", "/supplier/quotes/"+id, r.Title); err != nil {
+				if err := s.Notify.Send(ctx, sup, "rfq", "rfq.msg.cancelled", "/seller/quotes/"+id, r.Title); err != nil {
 					return err
 				}
 			}
@@ -716,11 +716,11 @@ func (s *Service) Accept(ctx context.Context, p *identity.Principal, rfqID, quot
 			return err
 		}
 		if s.Notify != nil {
-			if err := s.Notify.Send(ctx, q.Supplier.ID, "rfq", "rfq.msg.accepted", "/supplier/quotes/"+r.ID, r.BuyerName, r.Title, o.Number); err != nil {
+			if err := s.Notify.Send(ctx, q.Supplier.ID, "rfq", "rfq.msg.accepted", "/seller/quotes/"+r.ID, r.BuyerName, r.Title, o.Number); err != nil {
 				return err
 			}
 			for _, sup := range others {
-				if err := s.Notify.Send(ctx, sup, "rfq", "rfq.msg.not_chosen", "/supplier/quotes/"+r.ID, r.Title); err != nil {
+				if err := s.Notify.Send(ctx, sup, "rfq", "rfq.msg.not_chosen", "/seller/quotes/"+r.ID, r.Title); err != nil {
 					return err
 				}
 			}
@@ -772,7 +772,7 @@ func (s *Service) Say(ctx context.Context, p *identity.Principal, rfqID, supplie
 			return err
 		}
 		if s.Notify != nil {
-			to, link := supplierID, "/supplier/quotes/"+r.ID
+			to, link := supplierID, "/seller/quotes/"+r.ID
 			if p.Is(identity.Supplier) {
 				to, link = r.BuyerOrgID, "/buyer/rfqs/"+r.ID
 			}

@@ -26,6 +26,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
+	"github.com/zhuchao/zhuchao/internal/rfq"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/standing"
@@ -62,6 +63,7 @@ type Deps struct {
 	Freight  *freight.Service
 	Buyer    *buyer.Service
 	Order    *order.Service
+	RFQ      *rfq.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -186,6 +188,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerSearchRules(mux)
 	h.registerBuyer(mux)
 	h.registerOrder(mux)
+	h.registerRFQ(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
