@@ -299,11 +299,30 @@ func (s *Service) visible(ctx context.Context, p *identity.Principal, id string)
 		if r.State == Draft {
 			return nil, notFound()
 		}
+		supplierView(r, p.Org.ID, "")
 		return r, nil
 	case p.Is(identity.Platform):
 		return s.Store.RFQ(ctx, id)
 	}
 	return nil, notFound()
+}
+
+// supplierView strips from a request what a supplier must not see: the buyer's target
+// price, the other suppliers invited, the street address and contact (the order carries
+// them once a quote is accepted) and other suppliers' files. myQuote is the supplier's
+// quote ID when known ("" keeps only the request's own files and, in visible, is
+// resolved by File's own check).
+func supplierView(r *Request, supplierID, myQuote string) {
+	r.Target = 0
+	r.Invited = nil
+	r.Address.Street, r.Address.Consignee, r.Address.Mobile, r.Address.Postcode = "", "", "", ""
+	files := r.Files[:0:0]
+	for _, f := range r.Files {
+		if f.QuoteID == "" || (myQuote != "" && f.QuoteID == myQuote) {
+			files = append(files, f)
+		}
+	}
+	r.Files = files
 }
 
 // Detail is a request as its viewer sees it: the buyer sees every quote and thread,
@@ -331,6 +350,12 @@ func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*D
 		if err == nil {
 			d.Mine = q
 			d.Quotes = []Quote{*q}
+			full, err := s.Store.RFQ(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			r.Files = full.Files
+			supplierView(r, p.Org.ID, q.ID)
 		}
 		msgs, err := s.Store.RFQMessages(ctx, id, p.Org.ID)
 		if err != nil {
@@ -377,7 +402,16 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, state State) 
 	default:
 		return nil, notFound()
 	}
-	return s.Store.RFQs(ctx, f)
+	list, err := s.Store.RFQs(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if p.Is(identity.Supplier) {
+		for i := range list {
+			supplierView(&list[i], p.Org.ID, "")
+		}
+	}
+	return list, nil
 }
 
 // Publish publishes a draft.
@@ -786,26 +820,17 @@ func (s *Service) Say(ctx context.Context, p *identity.Principal, rfqID, supplie
 // for everyone who sees it; a quote's files for the buyer, staff and the quoting
 // supplier only.
 func (s *Service) File(ctx context.Context, p *identity.Principal, rfqID, blobID string) (*upload.Blob, error) {
-	r, err := s.visible(ctx, p, rfqID)
+	d, err := s.Get(ctx, p, rfqID)
 	if err != nil {
 		return nil, err
 	}
-	var f *File
-	for i := range r.Files {
-		if r.Files[i].BlobID == blobID {
-			f = &r.Files[i]
+	// d.Request.Files holds only what the caller may see (supplierView).
+	for _, f := range d.Request.Files {
+		if f.BlobID == blobID {
+			return s.Blobs.Blob(ctx, blobID)
 		}
 	}
-	if f == nil {
-		return nil, notFound()
-	}
-	if f.QuoteID != "" && p.Is(identity.Supplier) {
-		q, err := s.Store.QuoteBySupplier(ctx, r.ID, p.Org.ID)
-		if err != nil || q.ID != f.QuoteID {
-			return nil, notFound()
-		}
-	}
-	return s.Blobs.Blob(ctx, blobID)
+	return nil, notFound()
 }
 
 // ExpireJob is the job kind that closes requests at their deadline and expires quotes

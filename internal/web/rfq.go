@@ -463,7 +463,11 @@ func (h *Handler) rfqPrint(w http.ResponseWriter, r *http.Request) error {
 			d.Lines = append(d.Lines, printLine{Line: l, UnitPrice: q.InclusivePrice(q.Lines[i]), Amount: q.Lines[i].Amount})
 		}
 	}
-	d.Excl, d.Tax = money.SplitTax(q.Total, q.TaxRate)
+	// 不含税 and 税额 per line, rounded per line as invoices do, then summed.
+	for _, l := range d.Lines {
+		excl, tax := money.SplitTax(l.Amount, q.TaxRate)
+		d.Excl, d.Tax = d.Excl+excl, d.Tax+tax
+	}
 	pg := &Page{Title: i18n.T(httpx.LangFrom(r.Context()), "rfq.print.title"), Data: d}
 	h.fillPage(r, pg)
 	var buf bytes.Buffer
