@@ -64,6 +64,24 @@ func text(v *errs.Validator, field, s string, max int, required bool) string {
 	return s
 }
 
+// fileError reports a refused upload under "files" (and "files.N"), whatever status the
+// upload package gave it (413, 415…), so that it is shown with the form's other errors
+// and nothing is written; it reports false for internal errors, left to the caller.
+func fileError(v *errs.Validator, i int, err error) bool {
+	e := errs.As(err)
+	if e == nil || e.Code == errs.Internal {
+		return false
+	}
+	if len(e.Fields) == 0 {
+		v.Add("files", e.Msg.Key, e.Msg.Args...)
+	}
+	for _, f := range e.Fields {
+		v.Add("files", f.Msg.Key, f.Msg.Args...)
+		v.Add(fmt.Sprintf("files.%d", i), f.Msg.Key, f.Msg.Args...)
+	}
+	return true
+}
+
 func canRequest(p *identity.Principal) bool {
 	return p.Is(identity.Buyer) && p.Has(identity.Owner, identity.Purchaser)
 }
@@ -151,10 +169,9 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, in RequestI
 	for i, f := range in.Files {
 		b, err := upload.New(p.Org.ID, f.Name, f.Data, FileKinds, MaxFileBytes, now)
 		if err != nil {
-			if !v.Merge(err) {
+			if !fileError(&v, i, err) {
 				return nil, err
 			}
-			_ = i
 			continue
 		}
 		blobs = append(blobs, b)
@@ -587,10 +604,10 @@ func (s *Service) SubmitQuote(ctx context.Context, p *identity.Principal, rfqID 
 			v.Add("files", "rfq.err.too_many_files", MaxFiles)
 		}
 		var blobs []*upload.Blob
-		for _, f := range in.Files {
+		for i, f := range in.Files {
 			b, err := upload.New(p.Org.ID, f.Name, f.Data, FileKinds, MaxFileBytes, now)
 			if err != nil {
-				if !v.Merge(err) {
+				if !fileError(&v, i, err) {
 					return err
 				}
 				continue

@@ -136,6 +136,7 @@ func (h *Handler) rfqCreate(w http.ResponseWriter, r *http.Request) error {
 			in.Invite = append(in.Invite, n)
 		}
 	}
+	var rows []int // the form row of each line sent, for errors on lines.N
 	for i := 0; i < rfqFormRows; i++ {
 		k := strconv.Itoa(i)
 		desc, qty := strings.TrimSpace(v.Get("desc."+k)), strings.TrimSpace(v.Get("qty."+k))
@@ -147,6 +148,7 @@ func (h *Handler) rfqCreate(w http.ResponseWriter, r *http.Request) error {
 			n = 0 // reported as not positive
 		}
 		in.Lines = append(in.Lines, rfq.LineInput{Description: desc, Spec: v.Get("spec." + k), Qty: n, Unit: v.Get("unit." + k)})
+		rows = append(rows, i)
 	}
 	if r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["files"] {
@@ -166,6 +168,18 @@ func (h *Handler) rfqCreate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		// lines.N names the N-th line sent; the form shows it on the row it came from.
+		moved := map[string]string{}
+		for key, msg := range f.Errors {
+			if rest, ok := strings.CutPrefix(key, "lines."); ok {
+				n, field, _ := strings.Cut(rest, ".")
+				if i, err := strconv.Atoi(n); err == nil && i < len(rows) {
+					key = "lines." + strconv.Itoa(rows[i]) + "." + field
+				}
+			}
+			moved[key] = msg
+		}
+		f.Errors = moved
 		return h.rfqNewPage(w, r, status, f)
 	}
 	return h.saved(w, r, "/buyer/rfqs/"+req.ID)
