@@ -84,7 +84,11 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 	if err := a.Search.Start(searchCtx); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
-	startJobs(ctx, d, s, func(r *jobs.Runner) { a.RegisterSEOPush(ctx, r, cfg); a.RegisterOrderJobs(ctx, r) })
+	startJobs(ctx, d, s, func(r *jobs.Runner) {
+		a.RegisterSEOPush(ctx, r, cfg)
+		a.RegisterOrderJobs(ctx, r)
+		a.RegisterRFQJobs(ctx, r)
+	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

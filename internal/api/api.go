@@ -24,6 +24,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
+	"github.com/zhuchao/zhuchao/internal/rfq"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 	"github.com/zhuchao/zhuchao/internal/supplier"
@@ -44,6 +45,7 @@ type Deps struct {
 	Buyer       *buyer.Service
 	Order       *order.Service
 	Payment     *payment.Service
+	RFQ         *rfq.Service
 }
 
 // API serves /api/v1.
@@ -101,6 +103,7 @@ func New(d Deps) *API {
 	a.addBuyerRoutes()
 	a.addOrderRoutes()
 	a.addPaymentRoutes()
+	a.addRFQRoutes()
 	return a
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
+	"github.com/zhuchao/zhuchao/internal/rfq"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/server"
@@ -49,6 +50,7 @@ type App struct {
 	Buyer    *buyer.Service
 	Order    *order.Service
 	Payment  *payment.Service
+	RFQ      *rfq.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -86,6 +88,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Buyer = &buyer.Service{DB: d, Store: st, Audit: st, Now: now}
 	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	a.Payment = a.newPayment(now)
+	a.RFQ = newRFQ(a, st, now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -115,7 +118,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 		Channels: a.Channels, SearchRules: a.SearchRules,
@@ -125,7 +128,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ}),
 	}
 	s.Build()
 	return s, nil

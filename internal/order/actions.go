@@ -266,6 +266,9 @@ func (s *Service) cancel(ctx context.Context, p *identity.Principal, o *Order, a
 	lines := slices.Clone(o.Lines)
 	slices.SortFunc(lines, func(a, b Line) int { return strings.Compare(a.SKUID, b.SKUID) })
 	for _, l := range lines {
+		if l.SKUID == "" { // a quoted, non-catalogue line reserved no stock
+			continue
+		}
 		if err := s.Store.ReleaseStock(ctx, l.SKUID, l.Qty); err != nil {
 			return err
 		}

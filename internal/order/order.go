@@ -114,11 +114,12 @@ func (a Address) Province() string {
 	return a.DivisionCode[:2]
 }
 
-// Line is one order line, priced by the server at checkout.
+// Line is one order line, priced by the server at checkout, or taken from an accepted
+// quote (PlaceQuoted): such a line has no SKU or product, and reserves no stock.
 type Line struct {
 	No        int
-	SKUID     string
-	ProductID string
+	SKUID     string // "" for a quoted, non-catalogue line
+	ProductID string // "" with SKUID
 	SKUCode   string
 	Title     string
 	Spec      string

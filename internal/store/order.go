@@ -305,7 +305,7 @@ func (s *Store) InsertOrders(ctx context.Context, orders []*order.Order) error {
 			return fmt.Errorf("store: insert order: %w", err)
 		}
 		for _, l := range o.Lines {
-			lineArgs = append(lineArgs, o.ID, l.No, l.SKUID, l.ProductID, l.SKUCode, l.Title, l.Spec, l.Unit, l.Qty, int64(l.UnitPrice), int64(l.Amount), int64(l.TaxRate))
+			lineArgs = append(lineArgs, o.ID, l.No, nullID(l.SKUID), nullID(l.ProductID), l.SKUCode, l.Title, l.Spec, l.Unit, l.Qty, int64(l.UnitPrice), int64(l.Amount), int64(l.TaxRate))
 			nLines++
 		}
 	}
@@ -452,7 +452,7 @@ func (s *Store) orderLines(ctx context.Context, orders []order.Order) error {
 		idx[o.ID] = i
 		args[i] = o.ID
 	}
-	rows, err := s.DB.Query(ctx, `SELECT order_id, line_no, sku_id, product_id, sku_code, title, spec, unit, qty, unit_price, amount_fen, tax_rate
+	rows, err := s.DB.Query(ctx, `SELECT order_id, line_no, COALESCE(CAST(sku_id AS TEXT), ''), COALESCE(CAST(product_id AS TEXT), ''), sku_code, title, spec, unit, qty, unit_price, amount_fen, tax_rate
 		FROM order_lines WHERE order_id IN (`+db.Placeholders(len(args))+`) ORDER BY order_id, line_no`, args...)
 	if err != nil {
 		return fmt.Errorf("store: order lines: %w", err)

@@ -27,6 +27,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
+	"github.com/zhuchao/zhuchao/internal/rfq"
 	"github.com/zhuchao/zhuchao/internal/search"
 	"github.com/zhuchao/zhuchao/internal/seo"
 	"github.com/zhuchao/zhuchao/internal/standing"
@@ -64,6 +65,7 @@ type Deps struct {
 	Buyer    *buyer.Service
 	Order    *order.Service
 	Payment  *payment.Service
+	RFQ      *rfq.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -189,6 +191,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerBuyer(mux)
 	h.registerOrder(mux)
 	h.registerPayment(mux)
+	h.registerRFQ(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
