@@ -522,3 +522,49 @@ func TestReconcileFindsDifferences(t *testing.T) {
 }
 
 var _ = bytes.NewReader
+
+// TestManualMatch puts an unrecognised transfer, held first, into the escrow of the
+// payment staff found for it: suspense → escrow, orders paid, once.
+func TestManualMatch(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		bs := f.buyers(2)
+		ids := f.checkout(bs[0], 5)
+		p, err := f.pay.Create(ctx, bs[0].p, payment.CreateInput{OrderIDs: ids, Provider: payment.Bank})
+		if err != nil {
+			t.Fatal(err)
+		}
+		csv := fmt.Sprintf("交易日期,对方户名,贷方金额,摘要\n2026-11-24,甲方的母公司,%s,货款\n", p.Amount)
+		res, err := f.pay.ImportStatement(ctx, f.staff, "s.csv", []byte(csv))
+		if err != nil || res.Import.Review != 1 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		r := res.Receipts[0]
+		if r.Reason != payment.ReasonUnknown || f.balance(ledger.Suspense(r.ID)) != p.Amount {
+			t.Fatalf("receipt %+v", r)
+		}
+		if _, err := f.pay.Hold(ctx, f.staff, r.ID, "待确认付款方"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.pay.Match(ctx, bs[1].p, r.ID, p.ID, "")
+		wantCode(t, err, errs.NotFound)
+		_, err = f.pay.Match(ctx, f.staff, r.ID, "nonsense", "")
+		wantCode(t, err, errs.Invalid)
+		got, err := f.pay.Match(ctx, f.staff, r.ID, p.ID, "付款方为其母公司，已确认")
+		if err != nil || got.State != payment.Matched {
+			t.Fatalf("match: %+v %v", got, err)
+		}
+		_, err = f.pay.Match(ctx, f.staff, r.ID, p.ID, "")
+		wantCode(t, err, errs.Conflict)
+		for _, id := range ids {
+			if f.state(id) != order.Paid {
+				t.Fatal("matched orders not paid")
+			}
+		}
+		if f.balance(ledger.Suspense(r.ID)) != 0 || f.balance(ledger.BankClearing) != p.Amount {
+			t.Fatal("suspense not emptied")
+		}
+		f.mustClean()
+	})
+}
