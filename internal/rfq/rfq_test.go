@@ -356,6 +356,8 @@ func TestBadInput(t *testing.T) {
 			{"absurd qty", func(in *rfq.RequestInput) { in.Lines[0].Qty = 1e12 }, "lines.0.qty"},
 			{"past deadline", func(in *rfq.RequestInput) { in.Deadline = f.now.Add(-time.Hour) }, "deadline"},
 			{"past need-by", func(in *rfq.RequestInput) { in.NeedBy = f.now.Add(-48 * time.Hour) }, "need_by"},
+			{"needed before the deadline", func(in *rfq.RequestInput) { in.NeedBy = f.now.Add(24 * time.Hour) }, "need_by"},
+			{"deadline years away", func(in *rfq.RequestInput) { in.Deadline = f.now.Add(5 * 365 * 24 * time.Hour) }, "deadline"},
 			{"negative target", func(in *rfq.RequestInput) { in.Target = "-5" }, "target"},
 			{"unknown category", func(in *rfq.RequestInput) { in.CategoryID = db.NewID() }, "category_id"},
 			{"unknown supplier", func(in *rfq.RequestInput) { in.Invite = []string{"没有这家"} }, "invite"},
