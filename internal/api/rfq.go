@@ -154,6 +154,7 @@ type Quote struct {
 	DeliveryTerms string      `json:"delivery_terms"`
 	Notes         string      `json:"notes"`
 	Versions      []int       `json:"versions"`
+	PDFURL        string      `json:"pdf_url"`
 	UpdatedAt     time.Time   `json:"updated_at"`
 }
 
@@ -196,7 +197,8 @@ func rfqBody(r *rfq.Request) RFQ {
 func quoteBody(q *rfq.Quote) Quote {
 	out := Quote{ID: q.ID, SupplierID: q.Supplier.ID, SupplierName: q.Supplier.Name, Level: q.Supplier.Level, Zhu: q.Supplier.Zhu, Bao: q.Supplier.Bao,
 		Version: q.Version, State: string(q.State), TaxIncluded: q.TaxIncluded, TaxRate: int64(q.TaxRate), TotalFen: int64(q.Total), TotalCapitals: money.Capitals(q.Total),
-		LeadDays: q.LeadDays, ValidUntil: q.ValidUntil, PaymentTerms: q.PaymentTerms, DeliveryTerms: q.DeliveryTerms, Notes: q.Notes, UpdatedAt: q.UpdatedAt, Versions: []int{}}
+		LeadDays: q.LeadDays, ValidUntil: q.ValidUntil, PaymentTerms: q.PaymentTerms, DeliveryTerms: q.DeliveryTerms, Notes: q.Notes, UpdatedAt: q.UpdatedAt, Versions: []int{},
+		PDFURL: "/rfqs/" + q.RFQID + "/quotes/" + q.ID + "/pdf"}
 	for _, l := range q.Lines {
 		out.Lines = append(out.Lines, QuoteLine{No: l.No, UnitPrice: l.UnitPrice.String(), AmountFen: int64(l.Amount)})
 	}
@@ -345,7 +347,8 @@ func rfqSchemas() obj {
 		"lines":        obj{"type": "array", "items": obj{"type": "object", "properties": obj{"no": integer, "unit_price": obj{"type": "string", "description": "yuan, 4 decimals, as quoted (see tax_included)"}, "amount_fen": integer}}},
 		"tax_included": boolean, "tax_rate": obj{"type": "integer", "description": "basis points: 1300 = 13 %"}, "total_fen": obj{"type": "integer", "description": "tax included"},
 		"total_capitals": obj{"type": "string", "description": "the total in Chinese capitals (大写)"}, "lead_days": integer, "valid_until": ts,
-		"payment_terms": str, "delivery_terms": str, "notes": str, "versions": obj{"type": "array", "items": integer}, "updated_at": ts}}
+		"payment_terms": str, "delivery_terms": str, "notes": str, "versions": obj{"type": "array", "items": integer}, "updated_at": ts,
+		"pdf_url": obj{"type": "string", "description": "the quote as a PDF (报价单, total in capitals), for the buyer, staff and the quoting supplier"}}}
 	return obj{
 		"RFQInput": obj{"type": "object", "additionalProperties": false, "required": []string{"title", "category_id", "lines", "need_by", "deadline", "address_id"}, "properties": obj{
 			"title": str, "description": str, "category_id": str,

@@ -76,7 +76,7 @@ func seedRFQs(ctx context.Context, a *app.App) error {
 	open, err := a.RFQ.Create(ctx, owner, rfq.RequestInput{Token: "demo-open",
 		Title: "非标法兰盘及配套紧固件加工", Description: "按附图加工，表面热镀锌，随货附材质证明与出厂检验报告。\n分两批交货亦可。",
 		CategoryID: catID, OpenToAll: true, Invite: names, Publish: true, AddressID: addrs[0].ID, Target: "42000",
-		Files: []rfq.FileInput{{Name: "法兰盘图纸-DN100.pdf", Data: drawingPDF}},
+		Files:  []rfq.FileInput{{Name: "法兰盘图纸-DN100.pdf", Data: drawingPDF}},
 		NeedBy: now.Add(30 * 24 * time.Hour), Deadline: now.Add(5 * 24 * time.Hour),
 		Lines: []rfq.LineInput{{Description: "法兰盘 DN100 PN16", Spec: "Q235B 热镀锌 GB/T 9124", Qty: 120, Unit: "件"},
 			{Description: "六角头螺栓 M16×70", Spec: "8.8级 热镀锌 GB/T 5782", Qty: 2000, Unit: "套"},

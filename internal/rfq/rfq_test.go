@@ -3,6 +3,7 @@ package rfq_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -355,6 +356,8 @@ func TestBadInput(t *testing.T) {
 			{"absurd qty", func(in *rfq.RequestInput) { in.Lines[0].Qty = 1e12 }, "lines.0.qty"},
 			{"past deadline", func(in *rfq.RequestInput) { in.Deadline = f.now.Add(-time.Hour) }, "deadline"},
 			{"past need-by", func(in *rfq.RequestInput) { in.NeedBy = f.now.Add(-48 * time.Hour) }, "need_by"},
+			{"needed before the deadline", func(in *rfq.RequestInput) { in.NeedBy = f.now.Add(24 * time.Hour) }, "need_by"},
+			{"deadline years away", func(in *rfq.RequestInput) { in.Deadline = f.now.Add(5 * 365 * 24 * time.Hour) }, "deadline"},
 			{"negative target", func(in *rfq.RequestInput) { in.Target = "-5" }, "target"},
 			{"unknown category", func(in *rfq.RequestInput) { in.CategoryID = db.NewID() }, "category_id"},
 			{"unknown supplier", func(in *rfq.RequestInput) { in.Invite = []string{"没有这家"} }, "invite"},
@@ -410,6 +413,56 @@ func TestBadInput(t *testing.T) {
 		}
 		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM rfq_quotes`).Scan(&n); err != nil || n != 0 {
 			t.Fatalf("half-written: %d quotes", n)
+		}
+	})
+}
+
+// TestAcceptRace: ten members' worth of concurrent accepts of the two quotes of one
+// request place exactly one order; every other attempt is a clear conflict.
+func TestAcceptRace(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		b := f.buyers[0]
+		r, err := f.svc.Create(ctx, b, f.input())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var qs []*rfq.Quote
+		for i := 0; i < 2; i++ {
+			q, err := f.svc.SubmitQuote(ctx, f.sups[i], r.ID, f.quote("10", "1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			qs = append(qs, q)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		ok, conflicts := 0, 0
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func(q *rfq.Quote) {
+				defer wg.Done()
+				_, err := f.svc.Accept(ctx, b, r.ID, q.ID)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					ok++
+				case errs.Is(err, errs.Conflict):
+					conflicts++
+				default:
+					t.Errorf("accept: %v", err)
+				}
+			}(qs[i%2])
+		}
+		wg.Wait()
+		var orders int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM orders`).Scan(&orders); err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || conflicts != 9 || orders != 1 {
+			t.Fatalf("ok %d, conflicts %d, orders %d", ok, conflicts, orders)
 		}
 	})
 }

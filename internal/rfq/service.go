@@ -82,6 +82,12 @@ func fileError(v *errs.Validator, i int, err error) bool {
 	return true
 }
 
+// startOfDay is the start of t's day in Shanghai.
+func startOfDay(t time.Time) time.Time {
+	t = t.In(order.Shanghai)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, order.Shanghai)
+}
+
 func canRequest(p *identity.Principal) bool {
 	return p.Is(identity.Buyer) && p.Has(identity.Owner, identity.Purchaser)
 }
@@ -134,8 +140,7 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, in RequestI
 		line.Qty = l.Qty
 		r.Lines = append(r.Lines, line)
 	}
-	day := now.In(order.Shanghai)
-	today := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, order.Shanghai)
+	today := startOfDay(now)
 	switch {
 	case in.Deadline.IsZero():
 		v.Add("deadline", "err.required")
@@ -151,7 +156,7 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, in RequestI
 		v.Add("need_by", "rfq.err.past")
 	case in.NeedBy.Sub(now) > MaxAhead:
 		v.Add("need_by", "rfq.err.too_far")
-	case !in.Deadline.IsZero() && in.NeedBy.Before(in.Deadline.In(order.Shanghai).Truncate(24*time.Hour).Add(-24*time.Hour)):
+	case !in.Deadline.IsZero() && in.NeedBy.Before(startOfDay(in.Deadline)):
 		v.Add("need_by", "rfq.err.need_before_deadline")
 	}
 	r.NeedBy, r.Deadline = in.NeedBy, in.Deadline

@@ -157,6 +157,14 @@ func TestRFQHTTP(t *testing.T) {
 				t.Errorf("GET %s: %d, missing %q", c.path, res.StatusCode, c.want)
 			}
 		}
+		if res := a.Get("/rfqs/" + r.ID + "/quotes/" + q.ID + "/pdf"); res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(res.Body, "%PDF-") {
+			t.Errorf("quote PDF: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		for _, cl := range []*servertest.Client{y, b} {
+			if res := cl.Get("/rfqs/" + r.ID + "/quotes/" + q.ID + "/pdf"); res.StatusCode != 404 {
+				t.Errorf("outsider gets the PDF: %d", res.StatusCode)
+			}
+		}
 		if res := y.Get("/rfqs/" + r.ID + "/quotes/" + q.ID + "/print"); res.StatusCode != 404 {
 			t.Errorf("outsider prints the quote: %d", res.StatusCode)
 		}

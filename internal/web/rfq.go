@@ -3,10 +3,12 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/db"
@@ -14,6 +16,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/money"
+	"github.com/zhuchao/zhuchao/internal/quotepdf"
 	"github.com/zhuchao/zhuchao/internal/rfq"
 )
 
@@ -39,6 +42,7 @@ func (h *Handler) registerRFQ(mux *http.ServeMux) {
 	h.route(mux, "GET /admin/rfqs/{id}", httpx.StaffAny, h.rfqView)
 	h.route(mux, "GET /rfqs/{id}/files/{blob}", httpx.SignedIn, h.rfqFile)
 	h.route(mux, "GET /rfqs/{id}/quotes/{quote}/print", httpx.SignedIn, h.rfqPrint)
+	h.route(mux, "GET /rfqs/{id}/quotes/{quote}/pdf", httpx.SignedIn, h.rfqPDF)
 }
 
 // rfqBase is the list a request page belongs to, by area.
@@ -453,14 +457,13 @@ type printLine struct {
 	Amount    money.Fen
 }
 
-// rfqPrint is the quote as a print-ready page (A4, print CSS, no JavaScript): the
-// buyer, staff and the quoting supplier may open it; the browser's "print to PDF" makes
-// the PDF. The total is in figures and in capitals (大写).
-func (h *Handler) rfqPrint(w http.ResponseWriter, r *http.Request) error {
+// rfqPrintData gathers a quote for its document; the buyer, staff and the quoting
+// supplier may open it, anyone else gets a 404.
+func (h *Handler) rfqPrintData(r *http.Request) (*rfqPrintData, error) {
 	p := httpx.PrincipalFrom(r.Context())
 	det, err := h.RFQ.Get(r.Context(), p, r.PathValue("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var q *rfq.Quote
 	for i := range det.Quotes {
@@ -469,9 +472,9 @@ func (h *Handler) rfqPrint(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if q == nil {
-		return errs.E(errs.NotFound, "err.not_found")
+		return nil, errs.E(errs.NotFound, "err.not_found")
 	}
-	d := rfqPrintData{Request: det.Request, Quote: q, Capitals: money.Capitals(q.Total)}
+	d := &rfqPrintData{Request: det.Request, Quote: q, Capitals: money.Capitals(q.Total)}
 	for i, l := range det.Request.Lines {
 		if i < len(q.Lines) {
 			d.Lines = append(d.Lines, printLine{Line: l, UnitPrice: q.InclusivePrice(q.Lines[i]), Amount: q.Lines[i].Amount})
@@ -481,6 +484,46 @@ func (h *Handler) rfqPrint(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range d.Lines {
 		excl, tax := money.SplitTax(l.Amount, q.TaxRate)
 		d.Excl, d.Tax = d.Excl+excl, d.Tax+tax
+	}
+	return d, nil
+}
+
+// rfqPDF is the quote as a PDF (package quotepdf), the total in capitals.
+func (h *Handler) rfqPDF(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.rfqPrintData(r)
+	if err != nil {
+		return err
+	}
+	q, req := d.Quote, d.Request
+	day := func(t time.Time) string { return t.In(shanghai).Format("2006-01-02") }
+	doc := quotepdf.Quote{Number: fmt.Sprintf("%s-v%d", req.Number, q.Version), Date: day(q.UpdatedAt), ValidUntil: day(q.ValidUntil),
+		Buyer: req.BuyerName, Supplier: q.Supplier.Name, Subject: req.Title, Excl: money.FormatYuan(d.Excl), Tax: money.FormatYuan(d.Tax),
+		Rate: q.TaxRate.String(), Total: money.FormatYuan(q.Total), Capitals: d.Capitals, LeadDays: strconv.Itoa(q.LeadDays), NeedBy: day(req.NeedBy),
+		PaymentTerms: q.PaymentTerms, DeliveryTerms: q.DeliveryTerms, Delivery: req.Address.DivisionName, Notes: q.Notes}
+	for _, l := range d.Lines {
+		doc.Lines = append(doc.Lines, quotepdf.Line{No: strconv.Itoa(l.No), Description: l.Description, Spec: l.Spec, Qty: groupDigits(l.Qty), Unit: l.Unit,
+			UnitPrice: "¥" + l.UnitPrice.String(), Amount: money.FormatYuan(l.Amount)})
+	}
+	b, err := quotepdf.Render(doc)
+	if err != nil {
+		return err
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/pdf")
+	hdr.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "报价单-" + req.Number + "-" + q.Supplier.Name + ".pdf"}))
+	hdr.Set("Cache-Control", "private, no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+	return nil
+}
+
+// rfqPrint is the quote as a print-ready page (A4, print CSS, no JavaScript), beside
+// the PDF: the total is in figures and in capitals (大写).
+func (h *Handler) rfqPrint(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.rfqPrintData(r)
+	if err != nil {
+		return err
 	}
 	pg := &Page{Title: i18n.T(httpx.LangFrom(r.Context()), "rfq.print.title"), Data: d}
 	h.fillPage(r, pg)
