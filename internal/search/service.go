@@ -195,7 +195,9 @@ func (s *Service) Sync(ctx context.Context) error {
 				s.rebuild = true
 			}
 		}
-		if !s.rebuild {
+		// Orders, payments and RFQs share the outbox; only catalogue events touch the index
+		// (and its generation, which the page cache keys on).
+		if !s.rebuild && len(products)+len(suppliers) > 0 {
 			if err := s.apply(ctx, products, suppliers); err != nil {
 				return err
 			}

@@ -156,15 +156,36 @@ func TestPageCache(t *testing.T) {
 		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM search_log WHERE q = ?`, "外六角螺栓").Scan(&n); err != nil || n != 3 {
 			t.Errorf("logged %d views, want 3 (%v)", n, err)
 		}
-		// A change to the index shows at once, not after the page's lifetime.
+		// The page is kept: a change the index has not seen yet does not show…
 		if _, err := d.Exec(ctx, `UPDATE products SET title = '外六角螺栓 M8 达克罗涂层' WHERE id = ?`, e.Products["supplierX"]); err != nil {
 			t.Fatal(err)
 		}
+		if err := e.App.Search.Build(ctx); err != nil { // a rebuild changes the index's generation…
+			t.Fatal(err)
+		}
+		if res := anon.Get(path); !strings.Contains(res.Body, "达克罗涂层") {
+			t.Error("kept page outlived a rebuild of the index")
+		}
+		if _, err := d.Exec(ctx, `UPDATE products SET title = '外六角螺栓 M8 锌镍涂层' WHERE id = ?`, e.Products["supplierX"]); err != nil {
+			t.Fatal(err)
+		}
+		if res := anon.Get(path); strings.Contains(res.Body, "锌镍涂层") || !strings.Contains(res.Body, "达克罗涂层") {
+			t.Error("the page was rendered afresh, not kept")
+		}
+		// …while an order, a payment or any other non-catalogue event leaves it kept…
+		if err := e.Store.Emit(ctx, "order", "01a20f00-0000-7000-8000-000000000001"); err != nil {
+			t.Fatal(err)
+		}
+		e.Reindex()
+		if res := anon.Get(path); strings.Contains(res.Body, "锌镍涂层") {
+			t.Error("a non-catalogue event dropped the kept page")
+		}
+		// …and a catalogue change shows at once, not after the page's lifetime.
 		if err := e.Store.Emit(ctx, "product", e.Products["supplierX"]); err != nil {
 			t.Fatal(err)
 		}
 		e.Reindex()
-		if res := anon.Get(path); !strings.Contains(res.Body, "达克罗涂层") {
+		if res := anon.Get(path); !strings.Contains(res.Body, "锌镍涂层") {
 			t.Error("kept page outlived an index change")
 		}
 		// Signed-in visitors get their own page: their header names them.

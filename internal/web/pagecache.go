@@ -22,8 +22,8 @@ import (
 // attribution) is filled in per view.
 const (
 	pageCacheTTL     = 30 * time.Second
-	pageCacheEntries = 2048
-	pageCacheMaxBody = 512 << 10
+	pageCacheEntries = 1024      // at most 128 MiB of pages, typically a tenth of that
+	pageCacheMaxBody = 128 << 10 // bigger pages are rendered each time
 )
 
 // logIDMark stands for the search log ID inside a kept page (log IDs are hex).
@@ -105,7 +105,13 @@ func (h *Handler) pageCacheKey(r *http.Request) (string, bool) {
 	if h.sessions != nil && h.sessions.Exists(r.Context(), "flash") {
 		return "", false
 	}
-	return string(httpx.LangFrom(r.Context())) + "|" + r.Header.Get("HX-Request") + "|" + r.URL.RequestURI(), true
+	key := string(httpx.LangFrom(r.Context())) + "|" + r.Header.Get("HX-Request") + "|" + r.URL.RequestURI()
+	if h.site.PublicURL == "" {
+		// Links on the page then follow the request's host: a page asked for under one
+		// host must never be served to another.
+		key = r.Host + "|" + key
+	}
+	return key, true
 }
 
 // writeHTML sends a rendered page.
