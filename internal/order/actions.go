@@ -65,16 +65,19 @@ func (s *Service) List(ctx context.Context, p *identity.Principal, state State, 
 	return s.Store.Orders(ctx, f)
 }
 
-// pendingStep returns the index of the first approval step not yet complete, or -1.
+// pendingStep returns the index of the first approval step not yet complete, or -1. A
+// step is complete with its number of approvals, or with an owner's approval where the
+// step lets an owner approve alone.
 func pendingStep(o *Order) int {
 	for i, st := range o.Steps {
-		n := 0
+		n, owner := 0, false
 		for _, a := range o.Approvals {
 			if a.Step == i {
 				n++
+				owner = owner || a.Owner
 			}
 		}
-		if n < st.Approvals {
+		if n < max(st.Approvals, 1) && !(st.OwnerAlone && owner) {
 			return i
 		}
 	}
@@ -142,13 +145,18 @@ func (s *Service) decided(ctx context.Context, p *identity.Principal, id string)
 // one the order becomes payable and its payment deadline starts.
 func (s *Service) Approve(ctx context.Context, p *identity.Principal, id string) (*Order, error) {
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		// Approvers deciding at once take turns on the order's row, so the last approval
+		// always sees the others and moves the order on.
+		if err := s.Store.LockOrder(ctx, id, s.now()); err != nil {
+			return err
+		}
 		o, err := s.decided(ctx, p, id)
 		if err != nil {
 			return err
 		}
 		now := s.now()
 		step := pendingStep(o)
-		a := Approval{Step: step, UserID: p.User.ID, At: now}
+		a := Approval{Step: step, UserID: p.User.ID, Owner: p.Has(identity.Owner), At: now}
 		if err := s.Store.AddApproval(ctx, o.ID, a); err != nil {
 			return err
 		}
@@ -178,6 +186,9 @@ func (s *Service) Reject(ctx context.Context, p *identity.Principal, id, reason 
 		return nil, err
 	}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.LockOrder(ctx, id, s.now()); err != nil {
+			return err
+		}
 		o, err := s.decided(ctx, p, id)
 		if err != nil {
 			return err

@@ -148,11 +148,16 @@ func (s *Service) Cart(ctx context.Context, p *identity.Principal, addressID str
 
 func priceLine(it CartItem) CartLine {
 	l := CartLine{CartItem: it, UnitPrice: it.SKU.UnitPriceFor(it.Qty)}
-	l.Amount, _ = money.LineTotal(l.UnitPrice, it.Qty)
+	amount, err := money.LineTotal(l.UnitPrice, it.Qty)
+	l.Amount = amount
 	l.PriceChanged = int64(l.UnitPrice) != it.AddedPrice
 	l.StockShort = it.SKU.Stock < it.Qty
 	var v errs.Validator
 	checkQty(&v, "qty", it.SKU, it.Qty, true)
+	if err != nil || amount > money.MaxFen {
+		l.Amount = 0
+		v.Add("qty", "order.err.amount_absurd")
+	}
 	if e := errs.As(v.Err()); e != nil {
 		l.Problem = &e.Fields[0].Msg
 	}

@@ -150,6 +150,7 @@ type Event struct {
 type Approval struct {
 	Step   int
 	UserID string
+	Owner  bool // the approver was an owner of the company when approving
 	At     time.Time
 }
 
@@ -230,6 +231,8 @@ type Store interface {
 	// the payment deadline (zero leaves it): false when it was not in from.
 	SetState(ctx context.Context, id string, from, to State, payDeadline, at time.Time) (bool, error)
 	AddApproval(ctx context.Context, orderID string, a Approval) error
+	// LockOrder holds the order's row until the transaction ends.
+	LockOrder(ctx context.Context, id string, at time.Time) error
 
 	// Order returns an order with its lines, events and approvals; NotFound when absent.
 	Order(ctx context.Context, id string) (*Order, error)

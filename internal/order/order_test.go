@@ -550,3 +550,92 @@ func BenchmarkCheckout(b *testing.B) {
 		})
 	}
 }
+
+// TestApprovalSteps: "two approvers, or the owner alone" completes on the owner's word;
+// two approvers deciding at the same moment both count, and the order moves on.
+func TestApprovalSteps(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		b := f.buyers(1, identity.Purchaser)[0]
+		k := f.skus[1]
+		member := func(name string, role identity.Role) *identity.Principal {
+			u := &identity.User{Username: name, DisplayName: name, Lang: "zh-CN", Status: identity.UserActive, CreatedAt: f.now, UpdatedAt: f.now}
+			if err := f.st.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.st.AddRole(ctx, b.p.Org.ID, u.ID, role, f.now); err != nil {
+				t.Fatal(err)
+			}
+			return &identity.Principal{User: *u, Org: b.p.Org, Roles: []identity.Role{role}}
+		}
+		owner, a1, a2 := member("owner-x", identity.Owner), member("approver-x", identity.Approver), member("approver-y", identity.Approver)
+		if err := f.st.SaveApprovalRule(ctx, &buyer.Rule{OrgID: b.p.Org.ID, Over: 100, AppliesTo: []identity.Role{identity.Purchaser},
+			ApproverRoles: []identity.Role{identity.Approver, identity.Owner}, Approvals: 2, OwnerAlone: true, CreatedAt: f.now, UpdatedAt: f.now}); err != nil {
+			t.Fatal(err)
+		}
+		place := func() string {
+			res, err := f.svc.Checkout(ctx, b.p, order.CheckoutInput{AddressID: b.addr, Items: []order.ItemInput{{SKU: k.ID, Qty: 100}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Orders[0].State != order.AwaitingApproval {
+				t.Fatalf("state %s, want awaiting approval", res.Orders[0].State)
+			}
+			return res.Orders[0].ID
+		}
+		// The owner alone.
+		got, err := f.svc.Approve(ctx, owner, place())
+		if err != nil || got.State != order.AwaitingPayment {
+			t.Fatalf("after the owner's approval: %v, %v", got, err)
+		}
+		// One approver is not enough; two are, even deciding at once.
+		for round := range 5 {
+			id := place()
+			var wg sync.WaitGroup
+			errc := make(chan error, 2)
+			for _, p := range []*identity.Principal{a1, a2} {
+				wg.Go(func() {
+					_, err := f.svc.Approve(ctx, p, id)
+					errc <- err
+				})
+			}
+			wg.Wait()
+			close(errc)
+			for err := range errc {
+				if err != nil {
+					t.Errorf("round %d: %v", round, err)
+				}
+			}
+			o, err := f.svc.Get(ctx, b.p, id)
+			if err != nil || o.State != order.AwaitingPayment || len(o.Approvals) != 2 {
+				t.Fatalf("round %d: two approvals at once left the order %s with %d approvals (%v)", round, o.State, len(o.Approvals), err)
+			}
+		}
+	})
+}
+
+// TestAbsurdAmounts: a line whose total money cannot hold is refused at checkout, naming
+// the field, and nothing is reserved.
+func TestAbsurdAmounts(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		b := f.buyers(1)[0]
+		k := f.skus[2]
+		// ¥90,000,000.0000 a piece: 100,000,000 pieces would be ¥9×10¹⁵, beyond any order.
+		huge := int64(900_000_000_000)
+		if _, err := d.Exec(ctx, `UPDATE skus SET price = ?, tiers = ?, stock = 200000000, moq = 1, multiple = 1 WHERE id = ?`,
+			huge, fmt.Sprintf(`[{"q":1,"p":%d}]`, huge), k.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.svc.Checkout(ctx, b.p, order.CheckoutInput{AddressID: b.addr, Items: []order.ItemInput{{SKU: k.ID, Qty: order.MaxQty}}})
+		e := errs.As(err)
+		if e == nil || e.Code != errs.Invalid || len(e.Fields) == 0 || e.Fields[0].Msg.Key != "order.err.amount_absurd" {
+			t.Fatalf("absurd amount: %v", err)
+		}
+		if got := f.stock(k.ID); got != 200000000 {
+			t.Errorf("stock %d after a refused checkout", got)
+		}
+	})
+}

@@ -357,8 +357,18 @@ func (s *Store) SetState(ctx context.Context, id string, from, to order.State, p
 
 // AddApproval records an approval; the same member approving the same step twice is a
 // conflict.
+// LockOrder touches an order's row, which holds its lock (PostgreSQL) until the
+// transaction ends, so decisions on one order happen one after another; SQLite's writer
+// is already alone.
+func (s *Store) LockOrder(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.DB.Exec(ctx, `UPDATE orders SET updated_at = ? WHERE id = ?`, db.Millis(at), id); err != nil {
+		return fmt.Errorf("store: lock order: %w", err)
+	}
+	return nil
+}
+
 func (s *Store) AddApproval(ctx context.Context, orderID string, a order.Approval) error {
-	_, err := s.DB.Exec(ctx, `INSERT INTO order_approvals (order_id, step, user_id, created_at) VALUES (?, ?, ?, ?)`, orderID, a.Step, a.UserID, db.Millis(a.At))
+	_, err := s.DB.Exec(ctx, `INSERT INTO order_approvals (order_id, step, user_id, owner, created_at) VALUES (?, ?, ?, ?, ?)`, orderID, a.Step, a.UserID, a.Owner, db.Millis(a.At))
 	if db.IsUniqueViolation(err) {
 		return errs.E(errs.Conflict, "order.err.approved_already")
 	}
@@ -405,14 +415,14 @@ func (s *Store) Order(ctx context.Context, id string) (*order.Order, error) {
 		return nil, err
 	}
 	*o = list[0]
-	rows, err := s.DB.Query(ctx, `SELECT step, user_id, created_at FROM order_approvals WHERE order_id = ? ORDER BY created_at, step`, id)
+	rows, err := s.DB.Query(ctx, `SELECT step, user_id, owner, created_at FROM order_approvals WHERE order_id = ? ORDER BY created_at, step`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: order approvals: %w", err)
 	}
 	for rows.Next() {
 		var a order.Approval
 		var at int64
-		if err := rows.Scan(&a.Step, &a.UserID, &at); err != nil {
+		if err := rows.Scan(&a.Step, &a.UserID, &a.Owner, &at); err != nil {
 			rows.Close()
 			return nil, err
 		}

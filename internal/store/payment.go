@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
@@ -26,6 +27,10 @@ func (s *Store) PaymentInsert(ctx context.Context, p *payment.Payment) error {
 	_, err := s.DB.Exec(ctx, `INSERT INTO payments (id, number, buyer_org_id, user_id, checkout_id, provider, state, amount_fen, remittance, idem_key, deadline, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.Number, p.BuyerOrgID, p.UserID, p.CheckoutID, p.Provider, string(p.State), int64(p.Amount),
 		rem, p.IdemKey, db.Millis(p.Deadline), db.Millis(p.CreatedAt), db.Millis(p.UpdatedAt))
+	if p.IdemKey != "" && db.IsUniqueViolation(err) {
+		// Another submission with the same key got there first: it is that payment.
+		return errs.E(errs.Conflict, "err.duplicate_submit")
+	}
 	if err != nil {
 		return fmt.Errorf("store: payment: %w", err)
 	}
