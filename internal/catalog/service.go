@@ -126,6 +126,8 @@ type Store interface {
 	// with key err.sku_code_taken.
 	CatalogInsertSKU(ctx context.Context, k *SKU) error
 	CatalogUpdateSKU(ctx context.Context, k *SKU) error
+	// CatalogLockSKUs holds a product's SKU rows until the transaction ends.
+	CatalogLockSKUs(ctx context.Context, productID string) error
 	CatalogAddEvent(ctx context.Context, e *ProductEvent) error
 	CatalogEvents(ctx context.Context, productID string) ([]ProductEvent, error)
 	CatalogAddPriceChange(ctx context.Context, c *PriceChange) error
@@ -195,13 +197,17 @@ type ProductInput struct {
 
 // SKUInput is one SKU row of the form.
 type SKUInput struct {
-	ID        string            // the SKU being edited, or "" (rows also match by code)
-	Code      string            //
-	Spec      map[string]string // sales-attribute values by code
-	Unit      string            // one of SaleUnits
-	MOQ       string            // "" takes the first tier's quantity
-	Multiple  string            // "" is 1
-	Stock     string
+	ID       string            // the SKU being edited, or "" (rows also match by code)
+	Code     string            //
+	Spec     map[string]string // sales-attribute values by code
+	Unit     string            // one of SaleUnits
+	MOQ      string            // "" takes the first tier's quantity
+	Multiple string            // "" is 1
+	Stock    string
+	// StockWas is the stock the form showed when it was opened, if the form says: the
+	// save then adds the difference (Stock − StockWas) to the stock as it is now, so
+	// units reserved by orders in between stay reserved. Without it Stock is the stock.
+	StockWas  string
 	WeightG   string
 	VolumeCM3 string
 	Tiers     []TierInput
@@ -1026,6 +1032,11 @@ func (s *Service) save(ctx context.Context, p *identity.Principal, id string, in
 			if in.Version != cur.Version {
 				return errs.E(errs.Conflict, "err.product_stale")
 			}
+			// Hold the SKUs' rows (PostgreSQL; SQLite's writer is alone) so that a checkout
+			// cannot take stock between this read and the save's write.
+			if err := s.Store.CatalogLockSKUs(ctx, id); err != nil {
+				return err
+			}
 			if curSKUs, err = s.Store.CatalogSKUs(ctx, id); err != nil {
 				return err
 			}
@@ -1194,6 +1205,9 @@ func (s *Service) save(ctx context.Context, p *identity.Principal, id string, in
 			var oldTiers []Tier
 			if old := match[i]; old != nil {
 				nk.ID, nk.CreatedAt, oldTiers = old.ID, old.CreatedAt, old.Tiers
+				if k.StockWas >= 0 {
+					nk.Stock = max(old.Stock+nk.Stock-k.StockWas, 0)
+				}
 				if err := s.Store.CatalogUpdateSKU(ctx, &nk); err != nil {
 					return err
 				}

@@ -406,6 +406,9 @@ type skuDraft struct {
 	Row int
 	ID  string
 	SKU SKU
+	// StockWas is the stock the form showed (-1 when it did not say): a save then moves
+	// the stock by the difference, so units that orders took meanwhile stay taken.
+	StockWas int64
 }
 
 func blank(ss ...string) bool {
@@ -575,6 +578,10 @@ func checkSKU(v *errs.Validator, i int, in SKUInput, sales []Attribute, complete
 		return n
 	}
 	k.Stock = count("stock", in.Stock, 0, 0, maxStock, "err.sku_stock")
+	d.StockWas = -1
+	if n, ok := parseCount(in.StockWas); ok && n >= 0 && n <= maxStock {
+		d.StockWas = n
+	}
 	k.WeightG = count("weight_g", in.WeightG, 0, 0, maxWeightG, "err.sku_weight")
 	k.VolumeCM3 = count("volume_cm3", in.VolumeCM3, 0, 0, maxVolumeCM3, "err.sku_volume")
 	k.Multiple = count("multiple", in.Multiple, 1, 1, maxQty, "err.sku_multiple")

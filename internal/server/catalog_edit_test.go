@@ -198,6 +198,34 @@ func TestCatalogEditThroughPages(t *testing.T) {
 		if res := sx.PostForm("/seller/catalog/"+id, upd); res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "请刷新后重试") {
 			t.Fatalf("stale save: %d", res.StatusCode)
 		}
+		// An order takes 30 units while the supplier has the form open: saving the form as
+		// shown keeps them taken, and a change moves the stock by the difference.
+		sku := scalar(t, d, `SELECT CAST(id AS TEXT) FROM skus WHERE product_id = ? AND code = 'X-HB-M8-40'`, id)
+		if page := sx.Get("/seller/catalog/" + id); !strings.Contains(page.Body, `stock_was" value="100"`) {
+			t.Error("the editor does not carry the stock it showed")
+		}
+		if ok, err := e.Store.ReserveStock(context.Background(), sku, 30); err != nil || !ok {
+			t.Fatalf("reserve: %v %v", ok, err)
+		}
+		upd.Set("version", "2")
+		upd.Set("skus[0].id", sku)
+		upd.Set("skus[0].stock_was", "100")
+		if res := sx.PostForm("/seller/catalog/"+id, upd); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save with an order in between: %d", res.StatusCode)
+		}
+		if got := scalar(t, d, `SELECT CAST(stock AS TEXT) FROM skus WHERE id = ?`, sku); got != "70" {
+			t.Errorf("stock after saving the form as shown: %s, want 70 (the order's 30 stay taken)", got)
+		}
+		upd.Set("version", "3")
+		upd.Set("skus[0].stock", "150")
+		if res := sx.PostForm("/seller/catalog/"+id, upd); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save with more stock: %d", res.StatusCode)
+		}
+		if got := scalar(t, d, `SELECT CAST(stock AS TEXT) FROM skus WHERE id = ?`, sku); got != "120" {
+			t.Errorf("stock after adding 50: %s, want 120", got)
+		}
+		upd.Set("skus[0].stock", "100")
+		upd.Del("skus[0].stock_was")
 		if res := sx.PostForm("/seller/catalog/"+id+"/shelf", url.Values{"on": {"0"}, "back": {"/seller/catalog"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("off sale: %d", res.StatusCode)
 		}

@@ -431,6 +431,15 @@ func (s *Store) CatalogInsertSKU(ctx context.Context, k *catalog.SKU) error {
 	return s.Emit(ctx, TopicProduct, k.ProductID)
 }
 
+// CatalogLockSKUs touches a product's SKU rows, which holds their locks (PostgreSQL)
+// until the transaction ends.
+func (s *Store) CatalogLockSKUs(ctx context.Context, productID string) error {
+	if _, err := s.DB.Exec(ctx, `UPDATE skus SET updated_at = updated_at WHERE product_id = ?`, productID); err != nil {
+		return fmt.Errorf("store: lock skus: %w", err)
+	}
+	return nil
+}
+
 // CatalogUpdateSKU rewrites a SKU.
 func (s *Store) CatalogUpdateSKU(ctx context.Context, k *catalog.SKU) error {
 	_, err := s.DB.Exec(ctx, `UPDATE skus SET code = ?, spec = ?, price = ?, tiers = ?, moq = ?, multiple = ?, unit = ?, stock = ?, weight_g = ?, volume_cm3 = ?, status = ?, updated_at = ?

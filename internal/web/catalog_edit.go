@@ -128,6 +128,7 @@ type skuRow struct {
 	Unit      string
 	MOQ       string
 	Multiple  string
+	StockWas  string // the stock shown when the form was opened
 	Stock     string
 	WeightG   string
 	VolumeCM3 string
@@ -164,7 +165,7 @@ func productFormFromView(v *catalog.ProductView) productForm {
 	}
 	for i, k := range v.SKUs {
 		row := skuRow{Index: i, ID: k.ID, Code: k.Code, Spec: map[string]string{}, Unit: k.Unit, MOQ: itoa(k.MOQ), Multiple: itoa(k.Multiple),
-			Stock: itoa(k.Stock), WeightG: itoa(k.WeightG), VolumeCM3: itoa(k.VolumeCM3)}
+			Stock: itoa(k.Stock), StockWas: itoa(k.Stock), WeightG: itoa(k.WeightG), VolumeCM3: itoa(k.VolumeCM3)}
 		for _, s := range k.Spec {
 			row.Spec[s.Code] = s.Text
 		}
@@ -191,7 +192,7 @@ func productFormFromValues(v url.Values) productForm {
 			break
 		}
 		row := skuRow{Index: i, ID: v.Get(p + "id"), Code: v.Get(p + "code"), Spec: map[string]string{}, Unit: v.Get(p + "unit"), MOQ: v.Get(p + "moq"),
-			Multiple: v.Get(p + "multiple"), Stock: v.Get(p + "stock"), WeightG: v.Get(p + "weight_g"),
+			Multiple: v.Get(p + "multiple"), Stock: v.Get(p + "stock"), StockWas: v.Get(p + "stock_was"), WeightG: v.Get(p + "weight_g"),
 			VolumeCM3: v.Get(p + "volume_cm3")}
 		for k := range v {
 			if code, ok := strings.CutPrefix(k, p+"spec."); ok {
@@ -227,7 +228,7 @@ func (f productForm) input() catalog.ProductInput {
 	in := catalog.ProductInput{CategoryID: f.CategoryID, Brand: f.Brand, Name: f.Name, Model: f.Model, Title: f.Title, Description: f.Description, Attrs: f.Attrs}
 	in.Version, _ = strconv.ParseInt(f.Version, 10, 64)
 	for _, k := range f.SKUs {
-		s := catalog.SKUInput{ID: k.ID, Code: k.Code, Spec: k.Spec, Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, WeightG: k.WeightG,
+		s := catalog.SKUInput{ID: k.ID, Code: k.Code, Spec: k.Spec, Unit: k.Unit, MOQ: k.MOQ, Multiple: k.Multiple, Stock: k.Stock, StockWas: k.StockWas, WeightG: k.WeightG,
 			VolumeCM3: k.VolumeCM3}
 		for _, t := range k.Tiers {
 			s.Tiers = append(s.Tiers, catalog.TierInput{Qty: t.Qty, Price: t.Price})
