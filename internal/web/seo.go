@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -159,9 +161,10 @@ func listMeta(p *Page, v *searchView, cat *catalog.Category, trail []catalog.Cat
 		case q.Get("cat") != "" && !text && filters == 0 && v.Res.Category != nil:
 			// /search?cat=x alone is the category page.
 			m.Canonical = p.base + "/c/" + url.PathEscape(v.Res.Category.Code)
-		case text && len(q) == 1 && len(q["q"]) == 1 && v.Res.Total > 0:
-			// A plain query with results is a landing page for its words (the hot
-			// terms link to these); anything narrower, deeper or empty is not.
+		case text && len(q) == 1 && len(q["q"]) == 1 && v.Res.Total > 0 && landingWords(words, &v.Res):
+			// A plain query the catalogue answers whole is a landing page for its words
+			// (the hot terms link to these); anything narrower, deeper, empty or only
+			// partly understood is not, so pasted spam cannot mint indexable pages.
 			m.Canonical = p.base + "/search?" + url.Values{"q": {words}}.Encode()
 			m.Title = p.T("seo.category_title", words)
 			m.Description = seo.Description(p.T("seo.search_desc", words, v.Res.Total, p.Site.Name))
@@ -339,4 +342,19 @@ func storeMeta(p *Page, v *storeView) *seo.Meta {
 	}
 	m.JSONLD = []any{seo.Organization(sup)}
 	return m
+}
+
+// landingWords reports whether a query may name an indexable landing page: short (at
+// most 20 characters), every word of it matched (none dropped, no did-you-mean) and free
+// of anything but letters, digits, spaces and the joiners a part number uses.
+func landingWords(words string, res *search.Result) bool {
+	if utf8.RuneCountInString(words) > 20 || len(res.Dropped) > 0 || res.DidYouMean != "" {
+		return false
+	}
+	for _, r := range words {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" -./×*+#", r) {
+			return false
+		}
+	}
+	return true
 }
