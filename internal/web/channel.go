@@ -273,7 +273,15 @@ func (h *Handler) channelPage(w http.ResponseWriter, r *http.Request) error {
 		h.chC.m[key] = e
 		h.chC.mu.Unlock()
 	}
-	h.render(w, r, http.StatusOK, "channel", &Page{Title: e.v.Channel.Title, Data: e.v})
+	if e.v.Channel.Slug != slug {
+		// One URL per channel page: /ch/Fasteners is /ch/fasteners.
+		http.Redirect(w, r, "/ch/"+url.PathEscape(e.v.Channel.Slug), http.StatusMovedPermanently)
+		return nil
+	}
+	pg := &Page{Title: e.v.Channel.Title, Data: e.v}
+	h.fillPage(r, pg)
+	pg.SEO = channelMeta(pg, e.v.Channel)
+	h.render(w, r, http.StatusOK, "channel", pg)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/zhuchao/zhuchao/internal/catalog"
+	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/money"
@@ -357,4 +358,14 @@ func landingWords(words string, res *search.Result) bool {
 		}
 	}
 	return true
+}
+
+// channelMeta: a channel page is indexable under its one URL, described by its intro.
+func channelMeta(p *Page, c *channel.Channel) *seo.Meta {
+	m := &seo.Meta{Canonical: p.base + "/ch/" + url.PathEscape(c.Slug), Title: c.Title}
+	m.Description = seo.Description(c.Intro)
+	if m.Description == "" {
+		m.Description = seo.Description(c.Title + " - " + p.Site.Name)
+	}
+	return m
 }
