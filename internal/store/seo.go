@@ -267,10 +267,6 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]seo.Chan
 }
 
 // placeholders returns "?, ?, …" for n values.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
 // ListedPaths maps changes to the public pages they touched, dropping what is not
 // public (a product taken off sale is not pushed; Baidu finds it gone when it comes).
 func (s *Store) ListedPaths(ctx context.Context, cs []seo.Change) ([]string, error) {
@@ -288,7 +284,7 @@ func (s *Store) ListedPaths(ctx context.Context, cs []seo.Change) ([]string, err
 		if len(ids[topic]) == 0 {
 			return nil
 		}
-		rows, err := s.DB.Query(ctx, fmt.Sprintf(query, placeholders(len(ids[topic]))), ids[topic]...)
+		rows, err := s.DB.Query(ctx, fmt.Sprintf(query, db.Placeholders(len(ids[topic]))), ids[topic]...)
 		if err != nil {
 			return fmt.Errorf("store: listed %s: %w", topic, err)
 		}
@@ -390,7 +386,7 @@ func (s *Store) PushRejected(ctx context.Context, claim string, urls []string, r
 		for _, u := range urls[:n] {
 			args = append(args, u)
 		}
-		_, err := s.DB.Exec(ctx, `UPDATE seo_push SET state = 'rejected', claim = '', last_error = ? WHERE claim = ? AND url IN (`+placeholders(n)+`)`, args...)
+		_, err := s.DB.Exec(ctx, `UPDATE seo_push SET state = 'rejected', claim = '', last_error = ? WHERE claim = ? AND url IN (`+db.Placeholders(n)+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: push rejected: %w", err)
 		}
