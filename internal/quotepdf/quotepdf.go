@@ -267,7 +267,7 @@ func Render(q Quote) ([]byte, error) {
 		return nil, fmt.Errorf("quotepdf: %w", d.err)
 	}
 	var buf bytes.Buffer
-	if err := d.Write(&buf); err != nil {
+	if _, err := d.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("quotepdf: write: %w", err)
 	}
 	return buf.Bytes(), nil
