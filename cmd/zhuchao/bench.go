@@ -52,17 +52,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return errors.New("usage: zhuchao bench search --products N")
 	}
-	cfg := config.Default()
-	cfg.LogLevel = "warn"
-	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	cfg.Register(fs, false)
-	if f := fs.Lookup("data"); f != nil {
-		f.DefValue = filepath.Join(os.TempDir(), "zhuchao-bench-N")
-		f.Usage = "data directory for the benchmark's SQLite database, seeded on the first run and reused after"
-	}
-	products := fs.Int("products", 20000, "number of SKUs in the demo marketplace (100 to 5,000,000)")
-	seed := fs.Int64("seed", 1, "demo generator seed")
+	fs, cfg, products, seed := benchFlags("bench search", stdout)
 	seconds := fs.Float64("seconds", 20, "how long to run the measured query mix, in seconds")
 	warmup := fs.Float64("warmup", 30, "longest warm-up, in seconds: one pass over the distinct queries of the mix")
 	conc := fs.Int("concurrency", 2, "goroutines issuing queries")
@@ -84,7 +74,7 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if *conc < 1 || *conc > 1024 {
 		return fmt.Errorf("--concurrency %d: must be between 1 and 1024", *conc)
 	}
-	d, err := openBenchDemo(ctx, fs, &cfg, *products, *seed, stdout)
+	d, err := openBenchDemo(ctx, fs, cfg, *products, *seed, stdout)
 	if err != nil {
 		return err
 	}
@@ -197,6 +187,23 @@ func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	printMemory(stdout, "Memory after the run")
 	runtime.KeepAlive(ix) // the figures above include the index
 	return ctx.Err()
+}
+
+// benchFlags are the flags every benchmark shares: the configuration's (the data folder
+// defaulting to one named after the demo's size), --products and --seed.
+func benchFlags(name string, stdout io.Writer) (*flag.FlagSet, *config.Config, *int, *int64) {
+	cfg := config.Default()
+	cfg.LogLevel = "warn"
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	cfg.Register(fs, false)
+	if f := fs.Lookup("data"); f != nil {
+		f.DefValue = filepath.Join(os.TempDir(), "zhuchao-bench-N")
+		f.Usage = "data directory for the benchmark's SQLite database, seeded on the first run and reused after"
+	}
+	products := fs.Int("products", 20000, "number of SKUs in the demo marketplace (100 to 5,000,000)")
+	seed := fs.Int64("seed", 1, "demo generator seed")
+	return fs, &cfg, products, seed
 }
 
 // openBenchDemo opens the benchmark's demo database (in a folder named after its size,

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -14,17 +13,13 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/zhuchao/zhuchao/internal/config"
 )
 
 const benchPagesUsage = `Usage: zhuchao bench pages [--products N] [--seconds S] [--connections C] [--lighthouse CMD]
@@ -46,18 +41,8 @@ Run 'zhuchao bench pages --help' for the flags.
 `
 
 func runBenchPages(ctx context.Context, args []string, stdout io.Writer) error {
-	cfg := config.Default()
-	cfg.LogLevel = "warn"
-	fs := flag.NewFlagSet("bench pages", flag.ContinueOnError)
-	fs.SetOutput(stdout)
+	fs, cfg, products, seed := benchFlags("bench pages", stdout)
 	fs.Usage = func() { fmt.Fprint(stdout, benchPagesUsage); fs.PrintDefaults() }
-	cfg.Register(fs, false)
-	if f := fs.Lookup("data"); f != nil {
-		f.DefValue = filepath.Join(os.TempDir(), "zhuchao-bench-N")
-		f.Usage = "data directory for the benchmark's SQLite database, seeded on the first run and reused after"
-	}
-	products := fs.Int("products", 20000, "number of SKUs in the demo marketplace (100 to 5,000,000)")
-	seed := fs.Int64("seed", 1, "demo generator seed")
 	seconds := fs.Float64("seconds", 8, "how long each throughput run lasts, in seconds")
 	conns := fs.Int("connections", 16, "concurrent connections in the throughput runs")
 	samples := fs.Int("samples", 300, "requests per page for the server-time figures")
@@ -76,13 +61,13 @@ func runBenchPages(ctx context.Context, args []string, stdout io.Writer) error {
 	if *samples < 10 || *samples > 100000 {
 		return fmt.Errorf("--samples %d: must be between 10 and 100,000", *samples)
 	}
-	d, err := openBenchDemo(ctx, fs, &cfg, *products, *seed, stdout)
+	d, err := openBenchDemo(ctx, fs, cfg, *products, *seed, stdout)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 
-	a, s, err := newServer(cfg, d)
+	a, s, err := newServer(*cfg, d)
 	if err != nil {
 		return err
 	}
@@ -154,16 +139,9 @@ func runBenchPages(ctx context.Context, args []string, stdout io.Writer) error {
 		loader = "wrk"
 	}
 	fmt.Fprintf(stdout, "\nThroughput with %s, %d connections, %gs each (the load generator shares the CPUs):\n", loader, *conns, *seconds)
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
 	dur := time.Duration(*seconds * float64(time.Second))
 	staticRPS, err := load(ctx, c, loader, base+"/__bench/static.html", *conns, dur, false)
@@ -178,7 +156,7 @@ func runBenchPages(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pprof.StopCPUProfile()
+	stopProfile()
 	ratio := pageRPS / max(staticRPS, 1)
 	fmt.Fprintf(stdout, "  static file of %s           %10.0f requests/s\n", kib(len(body)), staticRPS)
 	fmt.Fprintf(stdout, "  %-9s %-30s %10.0f requests/s  = %.1f%% of the static file (≥ 25%%) %s\n",

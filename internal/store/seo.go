@@ -266,7 +266,6 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]seo.Chan
 	return out, evs[len(evs)-1].Seq, nil
 }
 
-// placeholders returns "?, ?, …" for n values.
 // ListedPaths maps changes to the public pages they touched, dropping what is not
 // public (a product taken off sale is not pushed; Baidu finds it gone when it comes).
 func (s *Store) ListedPaths(ctx context.Context, cs []seo.Change) ([]string, error) {
