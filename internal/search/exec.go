@@ -48,6 +48,9 @@ type Request struct {
 	Page      int // from 1
 	Size      int
 	Lang      string
+	// NoFacets leaves the facets out: for related products and other small lookups
+	// that show only items.
+	NoFacets bool
 }
 
 // Item is one result: a product with the variant that matched best.

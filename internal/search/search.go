@@ -117,12 +117,14 @@ func (ix *Index) search(r Request, mode countMode) Result {
 	// Facets count over the text match with every filter but their own. Counting
 	// also finds how many products the hits hold, so that a page in relevance order
 	// without words need not walk the hits past its last product.
-	textOnly := s.live
-	if len(clauses) > 0 {
-		textOnly = s.textHits(clauses, dropped)
+	products := -1 // not known: collect counts them
+	if !r.NoFacets {
+		textOnly := s.live
+		if len(clauses) > 0 {
+			textOnly = s.textHits(clauses, dropped)
+		}
+		res.Facets, products = s.facetsBy(&r, fs, textOnly, hits, mode)
 	}
-	var products int
-	res.Facets, products = s.facetsBy(&r, fs, textOnly, hits, mode)
 	s.collect(hits, strong, &r, &res, products)
 	res.Pages = (res.Total + r.Size - 1) / r.Size
 	res.Pages = min(res.Pages, MaxPage)

@@ -74,3 +74,27 @@ func TestGluedValuesAreUnderstood(t *testing.T) {
 		}
 	})
 }
+
+// Leaving the facets out changes nothing else: the same items, totals and pages.
+func TestNoFacetsSameItems(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ix := demoIndex(t, d).Search.Index
+		for _, r := range []search.Request{
+			{Q: "螺栓"}, {Q: "M8x30"}, {Q: "6204 2RS"}, {Category: "fasteners"}, {Category: "fasteners", Sort: search.SortSales, Page: 2},
+			{Q: "不锈钢", Sort: search.SortPriceAsc}, {Q: "手套", Page: 3}, {Category: "bearings", InStock: true},
+		} {
+			r.Size = 20
+			full := ix.Search(r)
+			r.NoFacets = true
+			bare := ix.Search(r)
+			if len(bare.Facets) != 0 || bare.Total != full.Total || bare.Variants != full.Variants || bare.Pages != full.Pages || len(bare.Items) != len(full.Items) {
+				t.Fatalf("%+v: without facets total %d/%d variants %d/%d items %d/%d facets %d", r, bare.Total, full.Total, bare.Variants, full.Variants, len(bare.Items), len(full.Items), len(bare.Facets))
+			}
+			for i := range full.Items {
+				if bare.Items[i].SKUID != full.Items[i].SKUID {
+					t.Fatalf("%+v: item %d differs", r, i)
+				}
+			}
+		}
+	})
+}

@@ -245,15 +245,16 @@ func (h *Handler) related(r *http.Request, d *catalog.Detail, n int) []search.It
 	if items, ok := h.relatedCache.get(key); ok {
 		return items
 	}
-	items := h.findRelated(d, lang, n)
+	items := h.findRelated(r, d, lang, n)
 	h.relatedCache.put(key, items)
 	return items
 }
 
-func (h *Handler) findRelated(d *catalog.Detail, lang string, n int) []search.Item {
+func (h *Handler) findRelated(r *http.Request, d *catalog.Detail, lang string, n int) []search.Item {
 	seen := map[string]bool{d.Product.ID: true}
 	var out []search.Item
 	add := func(res search.Result) {
+		httpx.AddSearchTime(r.Context(), res.Took)
 		for _, it := range res.Items {
 			if len(out) < n && !seen[it.ProductID] {
 				seen[it.ProductID] = true
@@ -265,9 +266,9 @@ func (h *Handler) findRelated(d *catalog.Detail, lang string, n int) []search.It
 	if words == "" {
 		words = d.Product.Title
 	}
-	add(h.Search.Index.Search(search.Request{Q: words, Category: d.Category.Code, Size: n + 1, Lang: lang}))
+	add(h.Search.Index.Search(search.Request{Q: words, Category: d.Category.Code, Size: n + 1, Lang: lang, NoFacets: true}))
 	if len(out) < n {
-		add(h.Search.Index.Search(search.Request{Category: d.Category.Code, Sort: search.SortSales, Size: n + 1 + len(out), Lang: lang}))
+		add(h.Search.Index.Search(search.Request{Category: d.Category.Code, Sort: search.SortSales, Size: n + 1 + len(out), Lang: lang, NoFacets: true}))
 	}
 	return out
 }
