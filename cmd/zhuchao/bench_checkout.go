@@ -142,7 +142,8 @@ func runBenchCheckout(ctx context.Context, args []string, stdout io.Writer) erro
 	if n := len(res.lat); n > 0 {
 		fmt.Fprintf(stdout, "  checkout call latency p50 %s  p95 %s  p99 %s  (%d calls)\n", ms(res.lat[n/2]), ms(res.lat[n*95/100]), ms(res.lat[n*99/100]), n)
 	}
-	fmt.Fprintf(stdout, "\nRefusals by reason:\n")
+	fmt.Fprintf(stdout, "  server errors %7d  %s\n", res.serverErrors, verdict(res.serverErrors == 0))
+	fmt.Fprintf(stdout, "\nRefusals by reason (a round refused is counted once, its cart emptied):\n")
 	if len(res.refusals) == 0 {
 		fmt.Fprintln(stdout, "  none")
 	}
@@ -228,14 +229,41 @@ type benchSKU struct {
 	step, stock int64 // the quantity ordered at a time (MOQ rounded up to the multiple)
 }
 
-// benchSKUs picks the SKUs the run orders: on sale, in live stores, with stock for at
-// least 100 orders (so the normal ones seldom run out, and a reused demo lasts many runs);
-// the first hot ones get a stock of 50 steps.
+// benchSKUs picks the SKUs the run orders, on sale in live stores: the hot ones (the
+// same on every run of a demo) get a stock of 50 steps; the normal ones have stock for
+// at least 200 steps, so they seldom run out and a reused demo lasts many runs.
 func benchSKUs(ctx context.Context, d *db.DB, hot, n int) ([]benchSKU, error) {
-	rows, err := d.Query(ctx, `SELECT k.id, k.code, k.moq, k.multiple, k.stock FROM skus k JOIN products p ON p.id = k.product_id JOIN orgs o ON o.id = k.supplier_id
-		WHERE p.status = 'on_sale' AND k.status = 'active' AND o.status = 'active' AND o.store_live = TRUE AND k.moq <= 1000
-		AND k.stock >= 200 * (CASE WHEN k.moq > k.multiple THEN k.moq ELSE k.multiple END)
+	const onSale = `SELECT k.id, k.code, k.moq, k.multiple, k.stock FROM skus k JOIN products p ON p.id = k.product_id JOIN orgs o ON o.id = k.supplier_id
+		WHERE p.status = 'on_sale' AND k.status = 'active' AND o.status = 'active' AND o.store_live = TRUE AND k.moq <= 1000`
+	out, err := scanBenchSKUs(ctx, d, onSale+` ORDER BY k.id LIMIT ?`, hot)
+	if err != nil {
+		return nil, err
+	}
+	hot = len(out)
+	for i := range out {
+		out[i].stock = 50 * out[i].step
+		if _, err := d.Exec(ctx, `UPDATE skus SET stock = ? WHERE id = ?`, out[i].stock, out[i].id); err != nil {
+			return nil, err
+		}
+	}
+	normal, err := scanBenchSKUs(ctx, d, onSale+` AND k.stock >= 200 * (CASE WHEN k.moq > k.multiple THEN k.moq ELSE k.multiple END)
 		ORDER BY k.id LIMIT ?`, hot+n)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range normal {
+		if !slices.ContainsFunc(out[:hot], func(h benchSKU) bool { return h.id == k.id }) && len(out) < hot+n {
+			out = append(out, k)
+		}
+	}
+	if len(out) == hot {
+		return nil, errors.New("the demo has no SKU on sale with stock")
+	}
+	return out, nil
+}
+
+func scanBenchSKUs(ctx context.Context, d *db.DB, query string, limit int) ([]benchSKU, error) {
+	rows, err := d.Query(ctx, query, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -252,24 +280,13 @@ func benchSKUs(ctx context.Context, d *db.DB, hot, n int) ([]benchSKU, error) {
 		out = append(out, k)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, errors.New("the demo has no SKU on sale with stock")
-	}
-	for i := range min(hot, len(out)) {
-		out[i].stock = 50 * out[i].step
-		if _, err := d.Exec(ctx, `UPDATE skus SET stock = ? WHERE id = ?`, out[i].stock, out[i].id); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 type checkoutResult struct {
 	checkouts, orders, payments, adds int
 	replays, replaysSame              int
+	serverErrors                      int
 	lat                               []time.Duration
 	refusals                          map[string]int
 	elapsed                           time.Duration
@@ -313,6 +330,7 @@ func runCheckoutLoad(ctx context.Context, c *http.Client, base string, bs []benc
 			total.adds += res.adds
 			total.replays += res.replays
 			total.replaysSame += res.replaysSame
+			total.serverErrors += res.serverErrors
 			total.lat = append(total.lat, res.lat...)
 			for k, v := range res.refusals {
 				total.refusals[k] += v
@@ -341,8 +359,12 @@ type apiError struct {
 	} `json:"error"`
 }
 
-// refused is a 4xx answer: counted by reason, not a failure of the benchmark.
-type refused struct{ reason string }
+// refused is an answer with an error status: counted by reason, not a failure of the
+// benchmark; server marks a 5xx, which the report counts apart.
+type refused struct {
+	reason string
+	server bool
+}
 
 func (r refused) Error() string { return r.reason }
 
@@ -391,7 +413,10 @@ func (cl *ckClient) do(ctx context.Context, b benchBuyer, method, path, key stri
 		if i := digits.FindStringIndex(msg); i != nil {
 			msg = msg[:i[0]] + "…"
 		}
-		return refused{fmt.Sprintf("%s %s: %d %s", method, routeOf(path), resp.StatusCode, msg)}
+		return refused{reason: fmt.Sprintf("%s %s: %d %s", method, routeOf(path), resp.StatusCode, msg)}
+	}
+	if resp.StatusCode >= 500 {
+		return refused{reason: fmt.Sprintf("%s %s: %d server error", method, routeOf(path), resp.StatusCode), server: true}
 	}
 	if resp.StatusCode >= 300 {
 		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, raw)
@@ -431,6 +456,9 @@ func (cl *ckClient) iteration(ctx context.Context, r *mrand.Rand, b benchBuyer, 
 			return err
 		}
 		res.refusals[rf.reason]++
+		if rf.server {
+			res.serverErrors++
+		}
 		for _, id := range added {
 			if err := cl.do(ctx, b, http.MethodDelete, "/api/v1/cart/items/"+id, "", nil, nil); err != nil {
 				return err
