@@ -29,7 +29,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/store"
 )
 
-const benchCheckoutUsage = `Usage: zhuchao bench checkout [--products N] [--buyers B] [--seconds S] [--concurrency C] [--hot-skus K] [--pay]
+const benchCheckoutUsage = `Usage: zhuchao bench checkout [--products N] [--buyers B] [--seconds S] [--concurrency C] [--hot-skus K] [--pay] [--direct]
 
 Drives concurrent buyers placing (and with --pay, paying) orders over HTTP against this
 binary serving a demo marketplace of N SKUs (seeded once into --data, reused after) on a
@@ -37,6 +37,7 @@ loopback port. Each run registers B new buyer companies (owner, address, API tok
 gives K hot SKUs a small stock so that an oversell would show. Each of C workers loops:
 add 1–3 SKUs to a buyer's cart (MOQ and multiples respected), check out with an
 Idempotency-Key, and with --pay create a sandbox payment for the orders and complete it.
+With --direct the SKUs go in the checkout request instead, to measure the checkout alone.
 
 Reported: checkouts/s (orders/s, payments/s), the checkout call's p50/p95/p99, refusals
 by reason, the oversell count (for every SKU the run touched: stock before − quantity in
@@ -59,6 +60,7 @@ func runBenchCheckout(ctx context.Context, args []string, stdout io.Writer) erro
 	hot := fs.Int("hot-skus", 5, "SKUs given a small stock (50 order steps) that run out during the run")
 	pool := fs.Int("skus", 2000, "normal SKUs the buyers order from")
 	pay := fs.Bool("pay", false, "pay each checkout's orders with the sandbox provider")
+	direct := fs.Bool("direct", false, "send the SKUs in the checkout request instead of through the cart (measures the checkout alone)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured run to this file")
 	if err := cfg.Parse(fs, args); err != nil {
 		return err
@@ -115,14 +117,21 @@ func runBenchCheckout(ctx context.Context, args []string, stdout io.Writer) erro
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Serving on %s; %d workers for %gs%s.\n", base, *conc, *seconds, map[bool]string{true: ", paying with the sandbox"}[*pay])
+	how := "through the cart"
+	if *direct {
+		how = "the items in the checkout request"
+	}
+	if *pay {
+		how += ", paying with the sandbox"
+	}
+	fmt.Fprintf(stdout, "Serving on %s; %d workers for %gs, %s.\n", base, *conc, *seconds, how)
 
 	stopProfile, err := startProfile(*cpuprofile)
 	if err != nil {
 		return err
 	}
 	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc}, Timeout: 60 * time.Second}
-	res := runCheckoutLoad(ctx, c, base, bs, skus, nHot, *conc, time.Duration(*seconds*float64(time.Second)), *pay)
+	res := runCheckoutLoad(ctx, c, base, bs, skus, nHot, *conc, time.Duration(*seconds*float64(time.Second)), *pay, *direct)
 	stopProfile()
 	if res.err != nil {
 		return res.err
@@ -136,7 +145,9 @@ func runBenchCheckout(ctx context.Context, args []string, stdout io.Writer) erro
 	if *pay {
 		fmt.Fprintf(stdout, "  payments     %8d  %8.0f/s\n", res.payments, float64(res.payments)/el)
 	}
-	fmt.Fprintf(stdout, "  cart adds    %8d  %8.0f/s\n", res.adds, float64(res.adds)/el)
+	if !*direct {
+		fmt.Fprintf(stdout, "  cart adds    %8d  %8.0f/s\n", res.adds, float64(res.adds)/el)
+	}
 	fmt.Fprintf(stdout, "  replays      %8d  same checkout returned: %d\n", res.replays, res.replaysSame)
 	slices.Sort(res.lat)
 	if n := len(res.lat); n > 0 {
@@ -295,7 +306,7 @@ type checkoutResult struct {
 
 // runCheckoutLoad runs conc workers for dur; worker w serves buyers w, w+conc, … in turn,
 // so no two workers share a cart.
-func runCheckoutLoad(ctx context.Context, c *http.Client, base string, bs []benchBuyer, skus []benchSKU, nHot, conc int, dur time.Duration, pay bool) checkoutResult {
+func runCheckoutLoad(ctx context.Context, c *http.Client, base string, bs []benchBuyer, skus []benchSKU, nHot, conc int, dur time.Duration, pay, direct bool) checkoutResult {
 	runCtx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
 	var mu sync.Mutex
@@ -306,7 +317,7 @@ func runCheckoutLoad(ctx context.Context, c *http.Client, base string, bs []benc
 	for w := range conc {
 		wg.Go(func() {
 			r := mrand.New(mrand.NewPCG(uint64(w), 7))
-			cl := &ckClient{c: c, base: base}
+			cl := &ckClient{c: c, base: base, direct: direct}
 			res := checkoutResult{refusals: map[string]int{}}
 			mine := (len(bs) - w + conc - 1) / conc // buyers w, w+conc, …
 			for i := 0; runCtx.Err() == nil && !failed.Load(); i++ {
@@ -346,8 +357,9 @@ func runCheckoutLoad(ctx context.Context, c *http.Client, base string, bs []benc
 }
 
 type ckClient struct {
-	c    *http.Client
-	base string
+	c      *http.Client
+	base   string
+	direct bool // the items go in the checkout request, not through the cart
 }
 
 // apiError is the API's error body.
@@ -450,6 +462,7 @@ func (cl *ckClient) iteration(ctx context.Context, r *mrand.Rand, b benchBuyer, 
 	n := 1 + r.IntN(3)
 	picked := map[int]bool{}
 	var added []string
+	var items []map[string]any
 	refuse := func(err error) error {
 		var rf refused
 		if !errors.As(err, &rf) {
@@ -476,7 +489,12 @@ func (cl *ckClient) iteration(ctx context.Context, r *mrand.Rand, b benchBuyer, 
 		}
 		picked[i] = true
 		k := skus[i]
-		err := cl.do(ctx, b, http.MethodPost, "/api/v1/cart/items", "", map[string]any{"sku": k.id, "qty": k.step * int64(1+r.IntN(2))}, nil)
+		line := map[string]any{"sku": k.id, "qty": k.step * int64(1+r.IntN(2))}
+		if cl.direct {
+			items = append(items, line)
+			continue
+		}
+		err := cl.do(ctx, b, http.MethodPost, "/api/v1/cart/items", "", line, nil)
 		if err != nil {
 			return refuse(err)
 		}
@@ -485,6 +503,9 @@ func (cl *ckClient) iteration(ctx context.Context, r *mrand.Rand, b benchBuyer, 
 	}
 	key := newKey()
 	body := map[string]any{"address_id": b.address}
+	if cl.direct {
+		body["items"] = items
+	}
 	var co ckCheckout
 	t := time.Now()
 	err := cl.do(ctx, b, http.MethodPost, "/api/v1/checkout", key, body, &co)
