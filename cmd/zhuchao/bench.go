@@ -38,12 +38,17 @@ build time and memory, then runs a realistic query mix — words, specs, brands,
 sorts, deeper pages and category browsing — and prints latency percentiles and queries
 per second for each class.
 
-Run 'zhuchao bench search --help' for the flags.
+Run 'zhuchao bench search --help' for the flags. The other benchmarks:
+'zhuchao bench pages --help' (the storefront's pages) and 'zhuchao bench checkout --help'
+(concurrent checkouts over HTTP, oversell and the ledger).
 `
 
 func runBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "pages" {
 		return runBenchPages(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "checkout" {
+		return runBenchCheckout(ctx, args[1:], stdout)
 	}
 	if len(args) == 0 || args[0] != "search" {
 		fmt.Fprint(stdout, benchUsage)

@@ -30,7 +30,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"user", "manage staff accounts: create, reset-password, list", runUser},
 		{"ledger", "check | reconcile: prove the ledger's invariants; reconcile escrow with orders and payment records", runLedger},
-		{"bench", "search: measure the search index on a generated demo catalogue", runBench},
+		{"bench", "search | pages | checkout: measure the search index, the pages, concurrent checkouts on a generated demo", runBench},
 		{"version", "print the version", func(ctx context.Context, args []string, w io.Writer) error {
 			fs := flag.NewFlagSet("version", flag.ContinueOnError)
 			fs.SetOutput(w)
