@@ -180,14 +180,18 @@ func (s *Service) Checkout(ctx context.Context, p *identity.Principal, in Checko
 			if !g.Delivered {
 				return errs.Field("address_id", "order.err.not_delivered", g.SupplierName)
 			}
-			// A total beyond what money can hold is a typing mistake, never an order.
-			if g.Total < 0 || g.Total > money.MaxFen {
-				return errs.Field("items", "order.err.amount_absurd")
-			}
 			for _, l := range g.Lines {
 				if l.Problem != nil {
 					return errs.Field("qty."+l.SKUID, l.Problem.Key, l.Problem.Args...)
 				}
+			}
+			// A total beyond what money can hold is a typing mistake, never an order.
+			if g.Total < 0 || g.Total > money.MaxFen {
+				return errs.Field("items", "order.err.amount_absurd")
+			}
+			// An order must cost at least a fen: ¥0.0032 × 1 rounds to nothing to pay.
+			if g.Total == 0 {
+				return errs.Field("items", "order.err.amount_zero", g.SupplierName)
 			}
 		}
 		// Reserve stock, SKUs in ID order so concurrent checkouts lock rows in the same

@@ -639,3 +639,25 @@ func TestAbsurdAmounts(t *testing.T) {
 		}
 	})
 }
+
+// TestZeroAmountOrder: an order that comes to less than a fen is refused at checkout,
+// naming the field, rather than becoming an order nobody can pay.
+func TestZeroAmountOrder(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		b := f.buyers(1)[0]
+		k := f.skus[2]
+		if _, err := d.Exec(ctx, `UPDATE skus SET price = 32, tiers = '[{"q":1,"p":32}]', moq = 1, multiple = 1 WHERE id = ?`, k.ID); err != nil {
+			t.Fatal(err)
+		}
+		before := f.stock(k.ID)
+		_, err := f.svc.Checkout(ctx, b.p, order.CheckoutInput{AddressID: b.addr, Items: []order.ItemInput{{SKU: k.ID, Qty: 1}}})
+		if e := errs.As(err); e == nil || len(e.Fields) == 0 || e.Fields[0].Msg.Key != "order.err.amount_zero" {
+			t.Fatalf("a ¥0.0032 order: %v", err)
+		}
+		if got := f.stock(k.ID); got != before {
+			t.Errorf("stock %d after a refused checkout, want %d", got, before)
+		}
+	})
+}

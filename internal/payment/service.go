@@ -87,6 +87,9 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, in CreateIn
 			if o.State != order.AwaitingPayment {
 				return errs.E(errs.Conflict, "payment.err.not_payable", o.Number)
 			}
+			if o.Total <= 0 {
+				return errs.Field("order_ids", "payment.err.zero")
+			}
 			if pay.CheckoutID == "" {
 				pay.CheckoutID = o.CheckoutID
 			} else if pay.CheckoutID != o.CheckoutID {
