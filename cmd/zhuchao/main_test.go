@@ -200,10 +200,9 @@ func TestBenchCheckout(t *testing.T) {
 		return n
 	}
 	checkouts, orders, payments := field("checkouts"), field("orders"), field("payments")
-	// A payment the server fails (a 5xx, counted apart) is the one way a checkout goes
-	// unpaid: today an order whose total rounds to 0 fen (issue noted in the branch's report).
+	// Every checkout is paid, and the server fails nothing.
 	serverErrors := count(`server errors\s+(\d+)`)
-	if checkouts == 0 || orders < checkouts || payments == 0 || payments+serverErrors < checkouts {
+	if checkouts == 0 || orders < checkouts || payments < checkouts || serverErrors != 0 {
 		t.Fatalf("checkouts %d, orders %d, payments %d, server errors %d:\n%s", checkouts, orders, payments, serverErrors, report)
 	}
 	if replays, same := count(`replays\s+(\d+)`), count(`same checkout returned: (\d+)`); replays != same {
