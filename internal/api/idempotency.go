@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -77,17 +78,18 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 		rw := &recorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			if p := recover(); p != nil {
-				_ = a.Idempotency.Abandon(ctx, scope, key)
+				_ = a.Idempotency.Abandon(context.WithoutCancel(ctx), scope, key)
 				panic(p)
 			}
 		}()
 		next.ServeHTTP(rw, r)
 		if rw.status >= 500 {
 			// A server-side failure is not an answer to keep: the client may retry.
-			_ = a.Idempotency.Abandon(ctx, scope, key)
+			_ = a.Idempotency.Abandon(context.WithoutCancel(ctx), scope, key)
 			return
 		}
-		if err := a.Idempotency.Finish(ctx, scope, key, rw.status, rw.Header().Get("Content-Type"), withoutSecrets(rw.buf.Bytes())); err != nil {
+		// The answer is kept even when the client has gone: its retry must find it.
+		if err := a.Idempotency.Finish(context.WithoutCancel(ctx), scope, key, rw.status, rw.Header().Get("Content-Type"), withoutSecrets(rw.buf.Bytes())); err != nil {
 			// The response has been sent; the record stays locked until its lock expires.
 			slog.ErrorContext(ctx, "idempotency: keep response", "key", key, "err", err)
 		}
