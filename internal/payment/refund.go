@@ -108,17 +108,7 @@ const FaultAfterRefund = "payment.after_refund"
 func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orderID string) (*Refund, error) {
 	var out *Refund
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
-		o, err := s.Orders.Get(ctx, p, orderID)
-		if err != nil {
-			return err
-		}
-		if !decider(p, o) {
-			return notFound()
-		}
-		r, err := s.Store.RefundOf(ctx, o.ID)
-		if errs.Is(err, errs.NotFound) {
-			return errs.E(errs.Conflict, "payment.err.no_request")
-		}
+		o, r, err := s.refundToDecide(ctx, p, orderID)
 		if err != nil {
 			return err
 		}
@@ -177,6 +167,26 @@ func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orde
 	return out, err
 }
 
+// refundToDecide loads an order the caller may decide refunds for and its refund
+// request: another party's order is a 404, an order without a request a Conflict.
+func (s *Service) refundToDecide(ctx context.Context, p *identity.Principal, orderID string) (*order.Order, *Refund, error) {
+	o, err := s.Orders.Get(ctx, p, orderID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !decider(p, o) {
+		return nil, nil, notFound()
+	}
+	r, err := s.Store.RefundOf(ctx, o.ID)
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil, errs.E(errs.Conflict, "payment.err.no_request")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, r, nil
+}
+
 // RejectRefund refuses the buyer's request; the order stays paid.
 func (s *Service) RejectRefund(ctx context.Context, p *identity.Principal, orderID, note string) (*Refund, error) {
 	note, err := checkNote(note)
@@ -185,17 +195,7 @@ func (s *Service) RejectRefund(ctx context.Context, p *identity.Principal, order
 	}
 	var out *Refund
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		o, err := s.Orders.Get(ctx, p, orderID)
-		if err != nil {
-			return err
-		}
-		if !decider(p, o) {
-			return notFound()
-		}
-		r, err := s.Store.RefundOf(ctx, o.ID)
-		if errs.Is(err, errs.NotFound) {
-			return errs.E(errs.Conflict, "payment.err.no_request")
-		}
+		_, r, err := s.refundToDecide(ctx, p, orderID)
 		if err != nil {
 			return err
 		}

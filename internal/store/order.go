@@ -540,19 +540,6 @@ func (s *Store) OrdersByCheckout(ctx context.Context, checkoutID string) ([]orde
 
 // DueUnpaid returns orders awaiting payment whose deadline passed, oldest deadline first.
 func (s *Store) DueUnpaid(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM orders WHERE state = ? AND pay_deadline > 0 AND pay_deadline <= ? ORDER BY pay_deadline LIMIT ?`,
+	return s.strings(ctx, "due unpaid", `SELECT id FROM orders WHERE state = ? AND pay_deadline > 0 AND pay_deadline <= ? ORDER BY pay_deadline LIMIT ?`,
 		string(order.AwaitingPayment), db.Millis(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: due unpaid: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

@@ -429,21 +429,8 @@ func (s *Store) SetQuoteState(ctx context.Context, id string, from, to rfq.Quote
 
 // RejectOtherQuotes marks a request's other submitted quotes not chosen.
 func (s *Store) RejectOtherQuotes(ctx context.Context, rfqID, quoteID string, at time.Time) ([]string, error) {
-	rows, err := s.DB.Query(ctx, `SELECT CAST(supplier_id AS TEXT) FROM rfq_quotes WHERE rfq_id = ? AND state = 'submitted' AND CAST(id AS TEXT) <> ? ORDER BY supplier_id`, rfqID, quoteID)
+	out, err := s.strings(ctx, "other quotes", `SELECT CAST(supplier_id AS TEXT) FROM rfq_quotes WHERE rfq_id = ? AND state = 'submitted' AND CAST(id AS TEXT) <> ? ORDER BY supplier_id`, rfqID, quoteID)
 	if err != nil {
-		return nil, fmt.Errorf("store: other quotes: %w", err)
-	}
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if _, err := s.DB.Exec(ctx, `UPDATE rfq_quotes SET state = 'not_chosen', updated_at = ? WHERE rfq_id = ? AND state = 'submitted' AND CAST(id AS TEXT) <> ?`,
@@ -491,20 +478,7 @@ func (s *Store) RFQMessages(ctx context.Context, rfqID, supplierID string) ([]rf
 
 // DueRFQs returns published requests whose deadline passed.
 func (s *Store) DueRFQs(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM rfqs WHERE state = 'published' AND deadline <= ? ORDER BY deadline LIMIT ?`, db.Millis(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: due rfqs: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return s.strings(ctx, "due rfqs", `SELECT id FROM rfqs WHERE state = 'published' AND deadline <= ? ORDER BY deadline LIMIT ?`, db.Millis(now), limit)
 }
 
 // ExpireQuotes marks submitted quotes past their validity expired.

@@ -39,15 +39,21 @@ func (h *Handler) registerOrder(mux *http.ServeMux) {
 	h.route(mux, "GET /admin/orders/{id}", httpx.StaffAny, h.orderView)
 }
 
-// area names the centre a request is in, from its path.
-func area(r *http.Request) (areaName, base string) {
+// pathArea names the centre a request is in, from its path, with the path of its list of
+// things under each centre's own name (orders: /buyer/orders, /seller/orders, …).
+func pathArea(r *http.Request, buyer, seller, admin string) (areaName, base string) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/seller/"):
-		return "seller", "/seller/orders"
+		return "seller", seller
 	case strings.HasPrefix(r.URL.Path, "/admin/"):
-		return "admin", "/admin/orders"
+		return "admin", admin
 	}
-	return "buyer", "/buyer/orders"
+	return "buyer", buyer
+}
+
+// area is the centre of an order page and its order list.
+func area(r *http.Request) (areaName, base string) {
+	return pathArea(r, "/buyer/orders", "/seller/orders", "/admin/orders")
 }
 
 func (h *Handler) orderPage(w http.ResponseWriter, r *http.Request, status int, page, nav string, f *Form, data any) error {

@@ -47,13 +47,7 @@ func (h *Handler) registerRFQ(mux *http.ServeMux) {
 
 // rfqBase is the list a request page belongs to, by area.
 func rfqBase(r *http.Request) (areaName, base string) {
-	switch {
-	case strings.HasPrefix(r.URL.Path, "/seller/"):
-		return "seller", "/seller/quotes"
-	case strings.HasPrefix(r.URL.Path, "/admin/"):
-		return "admin", "/admin/rfqs"
-	}
-	return "buyer", "/buyer/rfqs"
+	return pathArea(r, "/buyer/rfqs", "/seller/quotes", "/admin/rfqs")
 }
 
 func (h *Handler) rfqPage(w http.ResponseWriter, r *http.Request, status int, page string, f *Form, data any) error {
