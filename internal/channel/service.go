@@ -181,11 +181,8 @@ func (s *Service) SaveSettings(ctx context.Context, p *identity.Principal, id st
 	var c *Channel
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.Store.Channel(ctx, id); err != nil {
+		if c, err = s.current(ctx, id, in.Version); err != nil {
 			return err
-		}
-		if in.Version != c.Version {
-			return errs.E(errs.Conflict, "err.stale_version")
 		}
 		if err := s.settings(ctx, p, c, in); err != nil {
 			return err
@@ -233,6 +230,18 @@ func (s *Service) settings(ctx context.Context, p *identity.Principal, c *Channe
 	return s.Store.SaveChannel(ctx, c)
 }
 
+// current loads a channel for an edit made against version: a newer one is a Conflict.
+func (s *Service) current(ctx context.Context, id string, version int64) (*Channel, error) {
+	c, err := s.Store.Channel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != c.Version {
+		return nil, errs.E(errs.Conflict, "err.stale_version")
+	}
+	return c, nil
+}
+
 // SaveDraft replaces a channel's draft modules, checked; the live page is unchanged until
 // Publish. pictures maps module indexes to uploaded banner pictures.
 func (s *Service) SaveDraft(ctx context.Context, p *identity.Principal, id string, modules []Module, version int64, pictures map[int]*Upload) (*Channel, error) {
@@ -242,11 +251,8 @@ func (s *Service) SaveDraft(ctx context.Context, p *identity.Principal, id strin
 	var c *Channel
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.Store.Channel(ctx, id); err != nil {
+		if c, err = s.current(ctx, id, version); err != nil {
 			return err
-		}
-		if version != c.Version {
-			return errs.E(errs.Conflict, "err.stale_version")
 		}
 		// A kept picture must be one this channel already shows; a new one is stored now.
 		known := map[string]bool{}
@@ -453,11 +459,8 @@ func (s *Service) publish(ctx context.Context, p *identity.Principal, id string,
 	var c *Channel
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.Store.Channel(ctx, id); err != nil {
+		if c, err = s.current(ctx, id, version); err != nil {
 			return err
-		}
-		if version != c.Version {
-			return errs.E(errs.Conflict, "err.stale_version")
 		}
 		now := s.now()
 		action := "channel.unpublish"
