@@ -328,12 +328,17 @@ func (a *API) listOrders(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	writeOrders(w, list)
+	return nil
+}
+
+// writeOrders answers a list of orders.
+func writeOrders(w http.ResponseWriter, list []order.Order) {
 	out := make([]Order, 0, len(list))
 	for i := range list {
 		out = append(out, orderBody(&list[i]))
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"items": out})
-	return nil
 }
 
 func (a *API) getOrder(w http.ResponseWriter, r *http.Request) error {
@@ -374,11 +379,7 @@ func (a *API) listApprovals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]Order, 0, len(list))
-	for i := range list {
-		out = append(out, orderBody(&list[i]))
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"items": out})
+	writeOrders(w, list)
 	return nil
 }
 
