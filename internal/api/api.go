@@ -102,6 +102,7 @@ func New(d Deps) *API {
 	a.addChannelRoutes()
 	a.addBuyerRoutes()
 	a.addOrderRoutes()
+	a.addReorderRoutes()
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
 	return a

@@ -192,6 +192,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerOrder(mux)
 	h.registerPayment(mux)
 	h.registerRFQ(mux)
+	h.registerReorder(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
