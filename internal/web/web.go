@@ -99,6 +99,8 @@ type Handler struct {
 	homeC        homeCache    // channel.go
 	chC          channelCache // channel.go
 	relatedCache relatedCache // seo.go
+
+	routes []Route // every route, for tests that walk them all
 }
 
 // New parses the templates and indexes the assets.
@@ -114,6 +116,14 @@ func New(d Deps) (*Handler, error) {
 	return &Handler{Deps: d, sessions: d.Sessions, site: d.Site, tmpl: t, assets: a, pages: newPageCache()}, nil
 }
 
+// Route is a page or form route: its pattern ("POST /buyer/orders/{id}/cancel") and the
+// name of its access policy.
+type Route struct{ Pattern, Policy string }
+
+// Routes lists the routes that go through route, in registration order, so tests can
+// walk every page and form.
+func (h *Handler) Routes() []Route { return append([]Route(nil), h.routes...) }
+
 // AssetURL returns an asset's hashed URL (for other edges that link to assets).
 func (h *Handler) AssetURL(name string) string { return h.assets.URL(name) }
 
@@ -121,6 +131,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // route registers pattern behind policy: the one place access to the route is decided.
 func (h *Handler) route(mux *http.ServeMux, pattern string, pol httpx.Policy, fn handlerFunc) {
+	h.routes = append(h.routes, Route{Pattern: pattern, Policy: pol.Name})
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := pol.Check(httpx.PrincipalFrom(r.Context())); err != nil {
 			if errs.Is(err, errs.Forbidden) {

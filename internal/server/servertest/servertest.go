@@ -25,6 +25,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/config"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/server"
 	"github.com/zhuchao/zhuchao/internal/store"
 	"github.com/zhuchao/zhuchao/internal/web"
 )
@@ -40,6 +41,7 @@ type Env struct {
 	Store    *store.Store
 	Identity *identity.Service
 	Server   *httptest.Server
+	Site     *server.Server // the handlers behind Server, for tests that walk every route
 	Orgs     map[string]*identity.Org  // by fixture name: platform, buyerA, buyerB, supplierX, supplierY
 	Users    map[string]*identity.User // by username
 	Products map[string]string         // fixture product IDs by supplier fixture name
@@ -77,6 +79,7 @@ func Start(t testing.TB, d *db.DB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.Site = s
 	e.Server = httptest.NewServer(s.Handler())
 	t.Cleanup(e.Server.Close)
 	return e
