@@ -41,7 +41,7 @@ type Env struct {
 	Store    *store.Store
 	Identity *identity.Service
 	Server   *httptest.Server
-	Site     *server.Server // the handlers behind Server, for tests that walk every route
+	Site     *server.Server            // the handlers behind Server, for tests that walk every route
 	Orgs     map[string]*identity.Org  // by fixture name: platform, buyerA, buyerB, supplierX, supplierY
 	Users    map[string]*identity.User // by username
 	Products map[string]string         // fixture product IDs by supplier fixture name
