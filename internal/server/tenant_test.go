@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,41 @@ func TestTenantMatrix(t *testing.T) {
 					t.Errorf("%s %s %s (%s): %d (no object: %d) %.200s", who, rt.method, pathParam.ReplaceAllString(rt.path, id), rt.path, res.StatusCode, nobody, res.Body)
 				}
 			}
+		}
+		// Staff out of role: a route for some staff roles (or admins) refuses the others,
+		// whatever the method and whether or not it takes an ID.
+		staff := map[string]*servertest.Client{"ops_manager": e.Login("ops"), "customer_service": e.Login("kefu")}
+		staffProbes := 0
+		for _, rt := range routes {
+			roles, limited := strings.CutPrefix(rt.policy, "staff:")
+			if rt.policy == "admin" {
+				roles, limited = "", true
+			}
+			if !limited {
+				continue
+			}
+			for role, c := range staff {
+				if slices.Contains(strings.Split(roles, ","), role) {
+					continue
+				}
+				path := pathParam.ReplaceAllString(rt.path, ids[0])
+				var res *servertest.Response
+				switch {
+				case rt.method == "GET":
+					res = c.Get(path)
+				case strings.HasPrefix(rt.path, "/api/"):
+					res = c.JSON(rt.method, path, `{}`, "Idempotency-Key", fmt.Sprintf("staff-probe-%d", staffProbes))
+				default:
+					res = c.PostForm(path, url.Values{})
+				}
+				staffProbes++
+				if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s %s (policy %s): %d %.200s", role, rt.method, path, rt.policy, res.StatusCode, res.Body)
+				}
+			}
+		}
+		if staffProbes < 10 {
+			t.Errorf("only %d out-of-role staff probes", staffProbes)
 		}
 		if after := fingerprint(t, d); after != before {
 			t.Errorf("probing changed the database:\nbefore %s\nafter  %s", before, after)
