@@ -103,6 +103,7 @@ func New(d Deps) *API {
 	a.addBuyerRoutes()
 	a.addOrderRoutes()
 	a.addReorderRoutes()
+	a.addInviteRoutes()
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
 	return a

@@ -29,7 +29,7 @@ func (a *API) addBuyerRoutes() {
 	a.add("GET", "/api/v1/buyer/members", b, false, a.listMembers,
 		Doc{ID: "listMembers", Summary: "The company's members and their roles", Tag: "buyer", Response: "MemberList", Status: 200})
 	a.add("POST", "/api/v1/buyer/members", b, true, a.addMember,
-		Doc{ID: "addMember", Summary: "Add a member (owner): an existing account by login, or a new one (create) whose initial password is returned once", Tag: "buyer", Request: "MemberInput", Response: "Member", Status: 201})
+		Doc{ID: "addMember", Summary: "Add a member (owner): a new account (create) joins at once and its initial password is returned once (201, Member); an existing account found by login is invited and joins when it accepts (202, Invite)", Tag: "buyer", Request: "MemberInput", Response: "Member", Status: 201})
 	a.add("PUT", "/api/v1/buyer/members/{id}/roles", b, false, a.setMemberRoles,
 		Doc{ID: "setMemberRoles", Summary: "Replace a member's roles (owner); the last owner keeps the owner role", Tag: "buyer", Request: "RolesInput", Status: 204, Params: id})
 	a.add("DELETE", "/api/v1/buyer/members/{id}", b, false, a.removeMember,
@@ -220,10 +220,15 @@ func (a *API) addMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rs := roles(in.Roles)
-	u, pw, err := a.Identity.AddMember(r.Context(), caller(r), identity.MemberInput{Login: in.Login, DisplayName: in.DisplayName, Create: in.Create, Roles: rs})
+	added, err := a.Identity.AddMember(r.Context(), caller(r), identity.MemberInput{Login: in.Login, DisplayName: in.DisplayName, Create: in.Create, Roles: rs})
 	if err != nil {
 		return err
 	}
+	if added.Invite != nil {
+		WriteJSON(w, http.StatusAccepted, inviteOut(*added.Invite))
+		return nil
+	}
+	u, pw := added.User, added.Password
 	m := memberOut(*u, nil)
 	ms, err := a.Identity.Members(r.Context(), caller(r))
 	if err != nil {

@@ -148,6 +148,7 @@ type Token struct {
 
 // Store persists identity. Methods taking an orgID only see that organisation's rows.
 type Store interface {
+	InviteStore
 	CreateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id string) (*User, error)
 	UserByLogin(ctx context.Context, login string) (*User, error)

@@ -65,11 +65,19 @@ func initialPassword() (string, error) {
 	return string(out), nil
 }
 
-// AddMember adds a member with roles to the owner's company. It returns the user and,
-// for a new account, the initial password (shown once; only its hash is kept).
-func (s *Service) AddMember(ctx context.Context, actor *Principal, in MemberInput) (*User, string, error) {
+// Added is what AddMember did: opened a new account (with its initial password, shown
+// once; only its hash is kept) or invited an existing one.
+type Added struct {
+	User     *User
+	Password string  // a new account's initial password
+	Invite   *Invite // an existing account's invitation
+}
+
+// AddMember adds a person to the owner's company: a new account becomes a member with
+// its roles at once; an existing account is invited and becomes one when it accepts.
+func (s *Service) AddMember(ctx context.Context, actor *Principal, in MemberInput) (*Added, error) {
 	if !canManageMembers(actor) {
-		return nil, "", errs.E(errs.Forbidden, "err.owner_only")
+		return nil, errs.E(errs.Forbidden, "err.owner_only")
 	}
 	var v errs.Validator
 	login := strings.TrimSpace(in.Login)
@@ -93,18 +101,19 @@ func (s *Service) AddMember(ctx context.Context, actor *Principal, in MemberInpu
 		v.Add("login", "err.required")
 	}
 	if err := v.Err(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if in.Create {
 		var err error
 		if password, err = initialPassword(); err != nil {
-			return nil, "", fmt.Errorf("identity: password: %w", err)
+			return nil, fmt.Errorf("identity: password: %w", err)
 		}
 		if nu.PasswordHash, err = s.HashPassword(password); err != nil {
-			return nil, "", fmt.Errorf("identity: hash: %w", err)
+			return nil, fmt.Errorf("identity: hash: %w", err)
 		}
 	}
 	var u *User
+	var invited *Invite
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		now := s.Now()
 		if in.Create {
@@ -135,7 +144,10 @@ func (s *Service) AddMember(ctx context.Context, actor *Principal, in MemberInpu
 					return e
 				}
 			}
+			// An existing account joins only on its own word: it is invited.
 			u = found
+			invited, err = s.invite(ctx, actor, found, roles)
+			return err
 		}
 		for _, r := range roles {
 			if err := s.Store.AddRole(ctx, actor.Org.ID, u.ID, r, now); err != nil {
@@ -146,10 +158,10 @@ func (s *Service) AddMember(ctx context.Context, actor *Principal, in MemberInpu
 			Action: "member.add", ObjectType: "user", ObjectID: u.ID, Detail: fmt.Sprint(roles)})
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	u.PasswordHash = ""
-	return u, password, nil
+	return &Added{User: u, Password: password, Invite: invited}, nil
 }
 
 // member returns one member of the organisation, or NotFound.

@@ -223,12 +223,71 @@ func TestBuyerMembers(t *testing.T) {
 		if res := a.PostForm("/buyer/members", url.Values{"login": {"caigoua"}, "roles": {"approver"}}); res.StatusCode != 409 {
 			t.Fatalf("existing member added again: %d", res.StatusCode)
 		}
-		// An existing account of another company joins with two roles.
+		// An existing account of another company is invited with two roles, and joins
+		// only when it accepts, signed in as itself.
 		if res := a.PostForm("/buyer/members", url.Values{"login": {"suppliery"}, "roles": {"purchaser", "approver"}}); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("add existing: %d %s", res.StatusCode, res.Body)
+			t.Fatalf("invite existing: %d %s", res.StatusCode, res.Body)
+		}
+		if res := a.PostForm("/buyer/members", url.Values{"login": {"suppliery"}, "roles": {"purchaser"}}); res.StatusCode != 409 || !strings.Contains(res.Body, "等待对方接受") {
+			t.Fatalf("invited twice: %d", res.StatusCode)
+		}
+		isMember := func(user string) bool {
+			ms, _ := e.Store.Members(context.Background(), e.Orgs["buyerA"].ID)
+			for _, m := range ms {
+				if m.User.ID == e.Users[user].ID {
+					return true
+				}
+			}
+			return false
+		}
+		if isMember("suppliery") {
+			t.Fatal("an invited account became a member without accepting")
+		}
+		invites, _ := e.Store.Invites(context.Background(), e.Orgs["buyerA"].ID, "")
+		if len(invites) != 1 || !strings.Contains(a.Get("/buyer/members").Body, "/buyer/members/invites/"+invites[0].ID+"/revoke") {
+			t.Fatalf("pending invites: %+v", invites)
+		}
+		inv := invites[0].ID
+		// Nobody else can answer it; the invited person sees it on the account page.
+		for _, who := range []string{"buyerb", "supplierx", "caigoua"} {
+			if res := e.Login(who).PostForm("/account/invites/"+inv+"/accept", nil); res.StatusCode != 404 {
+				t.Fatalf("%s accepts another's invitation: %d", who, res.StatusCode)
+			}
+		}
+		if res := e.Login("buyerb").PostForm("/buyer/members/invites/"+inv+"/revoke", nil); res.StatusCode != 404 {
+			t.Fatalf("another company withdraws the invitation: %d", res.StatusCode)
+		}
+		y := e.Login("suppliery")
+		if page := y.Get("/account").Body; !strings.Contains(page, "甲采购有限公司") || !strings.Contains(page, "/account/invites/"+inv+"/accept") {
+			t.Fatal("the invitation is not on the invited person's account page")
+		}
+		if res := y.PostForm("/account/invites/"+inv+"/accept", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", res.StatusCode, res.Body)
+		}
+		if !isMember("suppliery") {
+			t.Fatal("accepted, yet not a member")
+		}
+		if res := y.PostForm("/account/invites/"+inv+"/decline", nil); res.StatusCode != http.StatusSeeOther || countRows(t, d, `SELECT COUNT(*) FROM member_invites WHERE state = 'accepted'`) != 1 {
+			t.Fatalf("answered twice: %d", res.StatusCode)
+		}
+		// Over the API: invite (202), list, withdraw; a withdrawn invitation cannot be accepted.
+		res := a.JSON("POST", "/api/v1/buyer/members", `{"login":"buyerb","roles":["purchaser"]}`, "Idempotency-Key", "inv-api")
+		if res.StatusCode != http.StatusAccepted || !strings.Contains(res.Body, `"state":"pending"`) {
+			t.Fatalf("API invite: %d %s", res.StatusCode, res.Body)
+		}
+		inv2 := decode[struct{ ID string }](t, res).ID
+		b := e.Login("buyerb")
+		if res := b.Get("/api/v1/me/invites"); !strings.Contains(res.Body, inv2) {
+			t.Fatalf("my invites: %s", res.Body)
+		}
+		if res := a.JSON("DELETE", "/api/v1/buyer/member-invites/"+inv2, ""); res.StatusCode != 204 {
+			t.Fatalf("withdraw: %d %s", res.StatusCode, res.Body)
+		}
+		if res := b.JSON("POST", "/api/v1/me/invites/"+inv2+"/accept", ""); res.StatusCode != 409 || isMember("buyerb") {
+			t.Fatalf("accept withdrawn: %d %s", res.StatusCode, res.Body)
 		}
 		// A new account: the initial password is shown once and works.
-		res := a.PostForm("/buyer/members", url.Values{"mode": {"create"}, "login": {"13900139000"}, "display_name": {"新采购"}, "roles": {"purchaser"}})
+		res = a.PostForm("/buyer/members", url.Values{"mode": {"create"}, "login": {"13900139000"}, "display_name": {"新采购"}, "roles": {"purchaser"}})
 		m := regexp.MustCompile(`<b>([a-z2-9]{12})</b>`).FindStringSubmatch(res.Body)
 		if res.StatusCode != 200 || m == nil {
 			t.Fatalf("create: %d", res.StatusCode)

@@ -24,7 +24,7 @@ import (
 var privateTables = []string{
 	"buyer_addresses", "approval_rules", "requisition_lists", "checkouts", "orders",
 	"payments", "payment_receipts", "payment_refunds", "statement_imports",
-	"rfqs", "rfq_quotes", "rfq_files", "messages", "api_tokens", "freight_templates",
+	"rfqs", "rfq_quotes", "rfq_files", "messages", "api_tokens", "freight_templates", "member_invites",
 	"shipments", "aftersales", "disputes", "invoices", "invoice_requests", "payouts",
 }
 
@@ -49,6 +49,7 @@ func tenantFixture(t *testing.T, e *servertest.Env, d *db.DB) []string {
 		return res
 	}
 	must(a.JSON("POST", "/api/v1/buyer/requisition-lists", `{"name":"常用件"}`, "Idempotency-Key", "t-list"), 201, "list")
+	must(a.JSON("POST", "/api/v1/buyer/members", `{"login":"supplierx","roles":["purchaser"]}`, "Idempotency-Key", "t-invite"), 202, "invite")
 	for i := 0; i < 2; i++ {
 		co := decode[checkoutBody](t, must(a.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}]}`, addrA, skuX), "Idempotency-Key", fmt.Sprint("t-co-", i)), 201, "checkout"))
 		provider := []string{"bank", "sandbox"}[i]

@@ -4,12 +4,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
 )
 
 type accountData struct {
+	Invites     []identity.Invite // invitations waiting for this person's answer
 	Memberships []identity.Membership
 	Tokens      []identity.Token
 	NewSecret   string // shown once, right after creation
@@ -24,6 +26,9 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	if d.Tokens, err = h.Identity.Tokens(r.Context(), p); err != nil {
+		return err
+	}
+	if d.Invites, err = h.Identity.MyInvites(r.Context(), p); err != nil {
 		return err
 	}
 	h.render(w, r, status, "account", &Page{Title: i18n.T(httpx.LangFrom(r.Context()), "account.title"), Area: areaOf(p), Nav: "account", Data: d})
@@ -106,4 +111,24 @@ func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	h.flash(r, i18n.T(httpx.LangFrom(r.Context()), "account.token_revoked"))
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
+}
+
+// answerInvite accepts or declines an invitation to join a company.
+func (h *Handler) answerInvite(accept bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		lang := httpx.LangFrom(r.Context())
+		in, err := h.Identity.AnswerInvite(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id"), accept)
+		if err != nil {
+			if !errs.Is(err, errs.Conflict) {
+				return err
+			}
+			h.flash(r, i18n.Msg(lang, errs.As(err).Msg))
+		} else if accept {
+			h.flash(r, i18n.T(lang, "account.invite.accepted", in.OrgName))
+		} else {
+			h.flash(r, i18n.T(lang, "account.invite.declined", in.OrgName))
+		}
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return nil
+	}
 }

@@ -56,6 +56,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.sessions.Put(r.Context(), SessionOrg, p.Org.ID)
+	if inv, err := h.Identity.MyInvites(r.Context(), p); err == nil && len(inv) > 0 {
+		h.flash(r, i18n.T(lang, "login.invites", len(inv)))
+	}
 	if next == "" {
 		next = areaPath(p)
 	}

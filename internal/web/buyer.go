@@ -25,6 +25,7 @@ func (h *Handler) registerBuyer(mux *http.ServeMux) {
 	h.route(mux, "POST /buyer/members", httpx.BuyerAny, h.buyerMemberAdd)
 	h.route(mux, "POST /buyer/members/{id}/roles", httpx.BuyerAny, h.buyerMemberRoles)
 	h.route(mux, "POST /buyer/members/{id}/remove", httpx.BuyerAny, h.buyerMemberRemove)
+	h.route(mux, "POST /buyer/members/invites/{id}/revoke", httpx.BuyerAny, h.buyerInviteRevoke)
 	h.route(mux, "GET /buyer/addresses", httpx.BuyerAny, h.buyerAddresses)
 	h.route(mux, "GET /buyer/addresses/{id}", httpx.BuyerAny, h.buyerAddressForm)
 	h.route(mux, "POST /buyer/addresses/{id}", httpx.BuyerAny, h.buyerAddressSave)
@@ -109,6 +110,7 @@ func (h *Handler) buyerCompanySave(w http.ResponseWriter, r *http.Request) error
 
 type membersData struct {
 	Members     []identity.Member
+	Invites     []identity.Invite // pending, shown to owners
 	Roles       []identity.Role
 	NewLogin    string // a new account's login and initial password, shown once
 	NewPassword string
@@ -131,6 +133,11 @@ func (h *Handler) membersPage(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	d.Roles = identity.RolesFor(identity.Buyer)
+	if p.Has(identity.Owner) {
+		if d.Invites, err = h.Identity.PendingInvites(r.Context(), p); err != nil {
+			return err
+		}
+	}
 	return h.buyerPage(w, r, status, "buyer_members", "members", f, d)
 }
 
@@ -152,7 +159,7 @@ func (h *Handler) buyerMemberAdd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := identity.MemberInput{Login: v.Get("login"), DisplayName: v.Get("display_name"), Create: v.Get("mode") == "create", Roles: rolesOf(v)}
-	u, pw, err := h.Identity.AddMember(r.Context(), httpx.PrincipalFrom(r.Context()), in)
+	added, err := h.Identity.AddMember(r.Context(), httpx.PrincipalFrom(r.Context()), in)
 	if err != nil {
 		f, status, err := userFormError(r, v, err)
 		if err != nil {
@@ -160,7 +167,12 @@ func (h *Handler) buyerMemberAdd(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.membersPage(w, r, status, f, membersData{})
 	}
-	if pw != "" {
+	if added.Invite != nil {
+		h.flash(r, i18n.T(httpx.LangFrom(r.Context()), "buyer.member.invited", added.User.DisplayName))
+		http.Redirect(w, r, "/buyer/members", http.StatusSeeOther)
+		return nil
+	}
+	if u, pw := added.User, added.Password; pw != "" {
 		// Shown once, on this response only: never stored in the session or a URL.
 		login := u.Mobile
 		if login == "" {
@@ -191,6 +203,20 @@ func (h *Handler) buyerMemberRemove(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if err := h.Identity.RemoveMember(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id")); err != nil {
+		f, status, err := userFormError(r, nil, err)
+		if err != nil {
+			return err
+		}
+		return h.membersPage(w, r, status, f, membersData{})
+	}
+	return h.saved(w, r, "/buyer/members")
+}
+
+func (h *Handler) buyerInviteRevoke(w http.ResponseWriter, r *http.Request) error {
+	if _, err := parseForm(w, r); err != nil {
+		return err
+	}
+	if err := h.Identity.RevokeInvite(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id")); err != nil {
 		f, status, err := userFormError(r, nil, err)
 		if err != nil {
 			return err

@@ -169,6 +169,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.route(mux, "POST /account/tokens", httpx.SignedIn, h.createToken)
 	h.route(mux, "POST /account/tokens/{id}/revoke", httpx.SignedIn, h.revokeToken)
 	h.route(mux, "POST /account/org", httpx.SignedIn, h.switchOrg)
+	h.route(mux, "POST /account/invites/{id}/accept", httpx.SignedIn, h.answerInvite(true))
+	h.route(mux, "POST /account/invites/{id}/decline", httpx.SignedIn, h.answerInvite(false))
 	h.route(mux, "GET /home", httpx.SignedIn, h.areaHome)
 
 	h.route(mux, "GET /buyer/{$}", httpx.BuyerAny, h.buyerHome)
