@@ -125,6 +125,10 @@ func (a *API) Register(mux *http.ServeMux) {
 				WriteError(w, r, err)
 				return
 			}
+			if p := httpx.PrincipalFrom(r.Context()); p != nil && p.User.MustChangePassword && rt.Path != "/api/v1/me" {
+				WriteError(w, r, errs.E(errs.Forbidden, "err.password_change_required"))
+				return
+			}
 			if err := rt.handler(w, r); err != nil {
 				WriteError(w, r, err)
 			}

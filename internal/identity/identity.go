@@ -74,6 +74,9 @@ type User struct {
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	LastLoginAt  time.Time
+	// MustChangePassword: the password was chosen by someone else (an owner's new member,
+	// an admin's new staff account); its owner must replace it before anything else.
+	MustChangePassword bool
 }
 
 // Organisation statuses. A supplier is an applicant until its application is approved.

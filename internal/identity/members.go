@@ -85,7 +85,7 @@ func (s *Service) AddMember(ctx context.Context, actor *Principal, in MemberInpu
 	var nu *User
 	password := ""
 	if in.Create {
-		nu = &User{Lang: actor.User.Lang, Status: UserActive}
+		nu = &User{Lang: actor.User.Lang, Status: UserActive, MustChangePassword: true}
 		if m, ok := cn.NormalizeMobile(login); ok {
 			nu.Mobile = m
 		} else if strings.Contains(login, "@") && len(login) <= 254 {

@@ -386,7 +386,8 @@ func (s *Service) CreateStaff(ctx context.Context, actor *Principal, in StaffInp
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Username: username, DisplayName: name, PasswordHash: hash, Lang: "zh-CN", Status: UserActive}
+	// An admin chose this password; the bootstrap command's user chose their own.
+	u := &User{Username: username, DisplayName: name, PasswordHash: hash, Lang: "zh-CN", Status: UserActive, MustChangePassword: actor != nil}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		plat, err := s.PlatformOrg(ctx)
 		if err != nil {

@@ -296,6 +296,22 @@ func TestBuyerMembers(t *testing.T) {
 		if res := c.PostForm("/login", url.Values{"login": {"13900139000"}, "password": {m[1]}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("new member cannot sign in: %d", res.StatusCode)
 		}
+		// The owner chose that password: the new member replaces it before anything else.
+		if res := c.Get("/buyer/cart"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account#password" {
+			t.Fatalf("initial password kept: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if res := c.Get("/api/v1/orders"); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("API with the initial password: %d", res.StatusCode)
+		}
+		if page := c.Get("/account"); page.StatusCode != 200 || !strings.Contains(page.Body, "别人为您设置") {
+			t.Fatalf("account page: %d", page.StatusCode)
+		}
+		if res := c.PostForm("/account/password", url.Values{"current_password": {m[1]}, "new_password": {"my-own-pass-2026"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("change: %d %s", res.StatusCode, res.Body)
+		}
+		if res := c.Get("/buyer/cart"); res.StatusCode != 200 {
+			t.Fatalf("after the change: %d", res.StatusCode)
+		}
 		// Roles change; the last owner stays.
 		owner := e.Users["buyera"].ID
 		if res := a.PostForm("/buyer/members/"+owner+"/roles", url.Values{"roles": {"purchaser"}}); res.StatusCode != 422 || !strings.Contains(res.Body, "至少要保留一位负责人") {

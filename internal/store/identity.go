@@ -27,10 +27,10 @@ func (s *Store) CreateUser(ctx context.Context, u *identity.User) error {
 	if u.ID == "" {
 		u.ID = db.NewID()
 	}
-	_, err := s.DB.Exec(ctx, `INSERT INTO users (id, username, mobile, email, display_name, password_hash, lang, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.DB.Exec(ctx, `INSERT INTO users (id, username, mobile, email, display_name, password_hash, lang, status, created_at, updated_at, must_change_password)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, nullable(u.Username), nullable(u.Mobile), nullable(u.Email), u.DisplayName, u.PasswordHash, u.Lang, u.Status,
-		db.Millis(u.CreatedAt), db.Millis(u.UpdatedAt))
+		db.Millis(u.CreatedAt), db.Millis(u.UpdatedAt), u.MustChangePassword)
 	if db.IsUniqueViolation(err) {
 		field := "login"
 		msg := err.Error()
@@ -48,12 +48,12 @@ func (s *Store) CreateUser(ctx context.Context, u *identity.User) error {
 	return nil
 }
 
-const userCols = `id, COALESCE(username, ''), COALESCE(mobile, ''), COALESCE(email, ''), display_name, password_hash, lang, status, created_at, updated_at, last_login_at`
+const userCols = `id, COALESCE(username, ''), COALESCE(mobile, ''), COALESCE(email, ''), display_name, password_hash, lang, status, created_at, updated_at, last_login_at, must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (*identity.User, error) {
 	var u identity.User
 	var c, up, ll int64
-	if err := row.Scan(&u.ID, &u.Username, &u.Mobile, &u.Email, &u.DisplayName, &u.PasswordHash, &u.Lang, &u.Status, &c, &up, &ll); err != nil {
+	if err := row.Scan(&u.ID, &u.Username, &u.Mobile, &u.Email, &u.DisplayName, &u.PasswordHash, &u.Lang, &u.Status, &c, &up, &ll, &u.MustChangePassword); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = db.Time(c), db.Time(up), db.Time(ll)
@@ -83,7 +83,7 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*identity.User, 
 
 // SetPassword replaces a user's password hash.
 func (s *Store) SetPassword(ctx context.Context, userID, hash string, at time.Time) error {
-	return s.execOne(ctx, "err.user_not_found", `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, db.Millis(at), userID)
+	return s.execOne(ctx, "err.user_not_found", `UPDATE users SET password_hash = ?, updated_at = ?, must_change_password = FALSE WHERE id = ?`, hash, db.Millis(at), userID)
 }
 
 // SetUserStatus enables or disables a user.

@@ -23,6 +23,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/httpx"
+	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
@@ -141,11 +142,21 @@ func (h *Handler) route(mux *http.ServeMux, pattern string, pol httpx.Policy, fn
 			h.fail(w, r, err)
 			return
 		}
+		if p := httpx.PrincipalFrom(r.Context()); p != nil && p.User.MustChangePassword && !beforePasswordChange[pattern] {
+			// A password someone else chose is replaced before anything else.
+			h.flash(r, i18n.T(httpx.LangFrom(r.Context()), "account.must_change_password"))
+			http.Redirect(w, r, "/account#password", http.StatusSeeOther)
+			return
+		}
 		if err := fn(w, r); err != nil {
 			h.fail(w, r, err)
 		}
 	})
 }
+
+// beforePasswordChange are the routes open to someone who must first replace a password
+// chosen by someone else.
+var beforePasswordChange = map[string]bool{"GET /account": true, "POST /account/password": true, "POST /logout": true}
 
 // Register adds every page route to mux.
 func (h *Handler) Register(mux *http.ServeMux) {
