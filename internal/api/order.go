@@ -296,6 +296,7 @@ type Order struct {
 	Address      string       `json:"address"`
 	Note         string       `json:"note"`
 	PayDeadline  *time.Time   `json:"pay_deadline"`
+	ApproveBy    *time.Time   `json:"approval_deadline"`
 	CreatedAt    time.Time    `json:"created_at"`
 	Lines        []OrderLine  `json:"lines,omitempty"`
 	Events       []OrderEvent `json:"events,omitempty"`
@@ -306,8 +307,13 @@ func orderBody(o *order.Order) Order {
 		GoodsFen: int64(o.Goods), FreightFen: int64(o.Freight), TotalFen: int64(o.Total), Consignee: o.Address.Consignee, Mobile: o.Address.Mobile,
 		DivisionCode: o.Address.DivisionCode, Address: o.Address.DivisionName + o.Address.Street, Note: o.Note, CreatedAt: o.CreatedAt}
 	if !o.PayDeadline.IsZero() {
+		// One column holds the current step's deadline: approval, then payment.
 		t := o.PayDeadline
-		out.PayDeadline = &t
+		if o.State == order.AwaitingApproval {
+			out.ApproveBy = &t
+		} else {
+			out.PayDeadline = &t
+		}
 	}
 	for _, l := range o.Lines {
 		excl, tax := l.Tax()
@@ -446,6 +452,7 @@ func orderSchemas() obj {
 			"buyer_org_id": str, "buyer_name": str, "supplier_id": str, "supplier_name": str, "goods_fen": integer, "freight_fen": integer, "total_fen": integer,
 			"consignee": str, "mobile": str, "division_code": str, "address": str, "note": str,
 			"pay_deadline": obj{"type": []string{"string", "null"}, "format": "date-time"}, "created_at": ts,
+			"approval_deadline": obj{"type": []string{"string", "null"}, "format": "date-time", "description": "awaiting approval: when the order is cancelled unless approved (--approve-within)"},
 			"lines": obj{"type": "array", "items": obj{"type": "object", "properties": obj{"no": integer, "sku_id": str, "code": str, "title": str, "spec": str,
 				"unit": str, "qty": integer, "unit_price": str, "amount_fen": obj{"type": "integer", "description": "含税"}, "tax_rate": str,
 				"excl_tax_fen": obj{"type": "integer", "description": "不含税"}, "tax_fen": obj{"type": "integer", "description": "税额"}}}},

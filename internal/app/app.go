@@ -113,6 +113,7 @@ func New(d *db.DB, now func() time.Time) *App {
 func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.Server, error) {
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	a.Order.PayWithin = cfg.PayWithin
+	a.Order.ApproveWithin = cfg.ApproveWithin
 	if err := a.ConfigurePayments(cfg); err != nil {
 		return nil, err
 	}

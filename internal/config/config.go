@@ -31,6 +31,7 @@ type Config struct {
 	TrustProxy      bool          // take the client address from X-Forwarded-For
 	SessionLifetime time.Duration // how long a login lasts
 	PayWithin       time.Duration // payment deadline of an order; unpaid orders are then cancelled
+	ApproveWithin   time.Duration // approval deadline of an order; unapproved orders are then cancelled
 	// The platform's receiving bank account for corporate transfers (对公转账).
 	BankAccountName string // 户名
 	BankName        string // 开户行
@@ -63,6 +64,7 @@ func Default() Config {
 		LogFormat:       "json",
 		SessionLifetime: 7 * 24 * time.Hour,
 		PayWithin:       24 * time.Hour,
+		ApproveWithin:   72 * time.Hour,
 		ShutdownTimeout: 15 * time.Second,
 	}
 }
@@ -86,6 +88,7 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from the last X-Forwarded-For hop (behind a load balancer)")
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts")
 	fs.DurationVar(&c.PayWithin, "pay-within", c.PayWithin, "how long a buyer has to pay an order before it is cancelled and its stock released")
+	fs.DurationVar(&c.ApproveWithin, "approve-within", c.ApproveWithin, "how long an order may wait for the buyer company's approvers before it is cancelled and its stock released")
 	fs.StringVar(&c.BankAccountName, "bank-account-name", c.BankAccountName, "receiving account name (户名) for corporate transfers")
 	fs.StringVar(&c.BankName, "bank-name", c.BankName, "receiving bank and branch (开户行)")
 	fs.StringVar(&c.BankAccount, "bank-account", c.BankAccount, "receiving account number (账号)")
@@ -167,6 +170,9 @@ func (c *Config) Validate() error {
 	case "json", "text":
 	default:
 		bad("log-format", "%q must be json or text", c.LogFormat)
+	}
+	if c.ApproveWithin != 0 && (c.ApproveWithin < time.Hour || c.ApproveWithin > 30*24*time.Hour) {
+		bad("approve-within", "%s must be between 1h and 720h (30 days)", c.ApproveWithin)
 	}
 	if c.PayWithin != 0 && (c.PayWithin < 10*time.Minute || c.PayWithin > 30*24*time.Hour) {
 		bad("pay-within", "%s must be between 10m and 720h (30 days)", c.PayWithin)

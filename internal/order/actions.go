@@ -297,7 +297,8 @@ func (s *Service) cancel(ctx context.Context, p *identity.Principal, o *Order, a
 // ExpireJob is the job kind that cancels unpaid orders past their deadline.
 const ExpireJob = "order.expire_unpaid"
 
-// ExpireUnpaid cancels orders still awaiting payment after their deadline and releases
+// ExpireUnpaid cancels orders still awaiting approval or payment after that step's
+// deadline and releases
 // their stock, each in its own transaction; an order paid or cancelled meanwhile is left
 // alone, so running it twice (or on two nodes) changes nothing more. It returns how many
 // it cancelled.
@@ -315,10 +316,14 @@ func (s *Service) ExpireUnpaid(ctx context.Context, limit int) (int, error) {
 			if err != nil {
 				return err
 			}
-			if o.State != AwaitingPayment || o.PayDeadline.IsZero() || o.PayDeadline.After(now) {
+			if !o.State.HoldsStock() || o.PayDeadline.IsZero() || o.PayDeadline.After(now) {
 				return nil
 			}
-			if err := s.cancel(ctx, nil, o, "expire", ""); err != nil {
+			action := "expire"
+			if o.State == AwaitingApproval {
+				action = "approval_expired"
+			}
+			if err := s.cancel(ctx, nil, o, action, ""); err != nil {
 				if errs.Is(err, errs.Conflict) {
 					return nil
 				}

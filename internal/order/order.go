@@ -38,6 +38,10 @@ const MaxCartItems = 200
 // stock released.
 const DefaultPayWithin = 24 * time.Hour
 
+// DefaultApproveWithin is how long an order may wait for its company's approvers before
+// it is cancelled and its reserved stock released.
+const DefaultApproveWithin = 72 * time.Hour
+
 // Outbox topic for order changes (aggregate: the order ID).
 const Topic = "order"
 
@@ -262,6 +266,9 @@ type Service struct {
 	// PayWithin is the payment deadline after an order becomes payable (DefaultPayWithin
 	// when zero).
 	PayWithin time.Duration
+	// ApproveWithin is how long an order may await approval (DefaultApproveWithin when
+	// zero); reserved stock is not held longer than that.
+	ApproveWithin time.Duration
 	// TaxRate is the VAT rate lines are invoiced at (13 % goods when zero; per-category
 	// rates come with invoices).
 	TaxRate money.Rate
@@ -279,6 +286,13 @@ func (s *Service) payWithin() time.Duration {
 		return DefaultPayWithin
 	}
 	return s.PayWithin
+}
+
+func (s *Service) approveWithin() time.Duration {
+	if s.ApproveWithin <= 0 {
+		return DefaultApproveWithin
+	}
+	return s.ApproveWithin
 }
 
 func (s *Service) taxRate() money.Rate {

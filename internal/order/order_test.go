@@ -426,7 +426,13 @@ func TestStateMachine(t *testing.T) {
 			t.Errorf("rejected order: %s %+v", full.State, full.Events)
 		}
 
-		// The payment deadline passes: the job cancels o1 and gives its stock back, once.
+		// o3 waits for approvers who never come: it has an approval deadline.
+		o3 := place()
+		if !o3.PayDeadline.Equal(f.now.Add(order.DefaultApproveWithin)) {
+			t.Errorf("approval deadline %v", o3.PayDeadline)
+		}
+		// The payment deadline passes: the job cancels o1 and gives its stock back, once;
+		// o3's approval deadline is still ahead.
 		f.now = f.now.Add(order.DefaultPayWithin + time.Minute)
 		for i, want := range []int{1, 0} {
 			n, err := f.svc.ExpireUnpaid(ctx, 100)
@@ -434,8 +440,23 @@ func TestStateMachine(t *testing.T) {
 				t.Errorf("expire run %d: %d, %v", i, n, err)
 			}
 		}
+		if got := f.stock(k.ID); got != 900 {
+			t.Errorf("stock after expiry %d, want 900", got)
+		}
+		// The approval deadline passes: o3 is cancelled as not approved in time.
+		f.now = o3.PayDeadline.Add(time.Minute)
+		for i, want := range []int{1, 0} {
+			n, err := f.svc.ExpireUnpaid(ctx, 100)
+			if err != nil || n != want {
+				t.Errorf("approval expiry run %d: %d, %v", i, n, err)
+			}
+		}
+		full, _ = f.svc.Get(ctx, b.p, o3.ID)
+		if full.State != order.Cancelled || full.Events[len(full.Events)-1].Action != "approval_expired" {
+			t.Errorf("unapproved order: %s %+v", full.State, full.Events)
+		}
 		if got := f.stock(k.ID); got != 1000 {
-			t.Errorf("stock after expiry %d, want 1000", got)
+			t.Errorf("stock after approval expiry %d, want 1000", got)
 		}
 	})
 }

@@ -84,6 +84,7 @@ func (s *Service) PlaceQuoted(ctx context.Context, p *identity.Principal, in Quo
 		o.Steps = buyer.Required(rules, o.Total, member(p))
 		if len(o.Steps) > 0 {
 			o.State = AwaitingApproval
+			o.PayDeadline = now.Add(s.approveWithin())
 		} else {
 			o.State = AwaitingPayment
 			o.PayDeadline = now.Add(s.payWithin())

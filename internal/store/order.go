@@ -541,8 +541,8 @@ func (s *Store) OrdersByCheckout(ctx context.Context, checkoutID string) ([]orde
 	return out, s.orderLines(ctx, out)
 }
 
-// DueUnpaid returns orders awaiting payment whose deadline passed, oldest deadline first.
+// DueUnpaid returns orders awaiting approval or payment whose step's deadline passed, oldest deadline first.
 func (s *Store) DueUnpaid(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	return s.strings(ctx, "due unpaid", `SELECT id FROM orders WHERE state = ? AND pay_deadline > 0 AND pay_deadline <= ? ORDER BY pay_deadline LIMIT ?`,
-		string(order.AwaitingPayment), db.Millis(now), limit)
+	return s.strings(ctx, "due unpaid", `SELECT id FROM orders WHERE state IN (?, ?) AND pay_deadline > 0 AND pay_deadline <= ? ORDER BY pay_deadline LIMIT ?`,
+		string(order.AwaitingPayment), string(order.AwaitingApproval), db.Millis(now), limit)
 }
