@@ -17,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
+	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
@@ -51,6 +52,8 @@ type App struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	// Fulfil ships, inspects, releases escrow and pays suppliers out.
+	Fulfil *fulfil.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -89,6 +92,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	a.Payment = a.newPayment(now)
 	a.RFQ = newRFQ(a, st, now)
+	a.Fulfil = a.newFulfil(now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -113,6 +117,7 @@ func New(d *db.DB, now func() time.Time) *App {
 func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.Server, error) {
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	a.Order.PayWithin = cfg.PayWithin
+	a.ConfigureFulfil(cfg)
 	if err := a.ConfigurePayments(cfg); err != nil {
 		return nil, err
 	}
