@@ -90,3 +90,16 @@ func (s *Service) StatementOf(ctx context.Context, p *identity.Principal, suppli
 	st.Unreconciled = st.Closing != st.Opening+st.Net-st.PaidOut
 	return st, nil
 }
+
+// Settlements lists every supplier's settlements in a month (staff's settlement report).
+func (s *Service) Settlements(ctx context.Context, p *identity.Principal, period string) ([]Settlement, string, error) {
+	if !staff(p) {
+		return nil, "", notFound()
+	}
+	from, to, err := ParsePeriod(period, s.now())
+	if err != nil {
+		from, to, _ = ParsePeriod("", s.now())
+	}
+	list, err := s.Store.Settlements(ctx, "", from, to)
+	return list, from.Format("2006-01"), err
+}

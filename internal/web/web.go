@@ -22,6 +22,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
+	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/notify"
@@ -66,6 +67,7 @@ type Deps struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	Fulfil   *fulfil.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -192,6 +194,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerOrder(mux)
 	h.registerPayment(mux)
 	h.registerRFQ(mux)
+	h.registerFulfil(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
