@@ -214,10 +214,15 @@ func (s *Service) Ship(ctx context.Context, p *identity.Principal, orderID strin
 	return out, err
 }
 
+// carrierNames are the carriers' names as order events and messages record them.
+var carrierNames = map[string]string{SF: "顺丰速运", Deppon: "德邦", JD: "京东物流", ZTO: "中通快递", FTL: "整车", LTL: "零担"}
+
 // shipmentLabel is a shipment's one-line description for events and messages.
 func shipmentLabel(sh *Shipment) string {
-	name := sh.Carrier
-	if sh.CarrierName != "" {
+	name := carrierNames[sh.Carrier]
+	if sh.Mode == Truck && sh.CarrierName != "" {
+		name += " " + sh.CarrierName
+	} else if sh.CarrierName != "" {
 		name = sh.CarrierName
 	}
 	if sh.Mode == Truck {
