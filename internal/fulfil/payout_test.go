@@ -141,6 +141,13 @@ func TestRandomFulfilment(t *testing.T) {
 			if err != nil || !r.Clean() || r.Total != 0 {
 				t.Errorf("ledger check during the run: %+v %v", r, err)
 			}
+			// Each reconciliation reads in one statement: consistent under writers.
+			if rec, err := f.pay.Reconcile(ctx); err != nil || !rec.Clean() {
+				t.Errorf("escrow reconcile during the run: %+v %v", rec, err)
+			}
+			if sr, err := f.ful.Reconcile(ctx); err != nil || !sr.Clean() {
+				t.Errorf("payable reconcile during the run: %+v %v", sr, err)
+			}
 		}
 		var wg sync.WaitGroup
 		for w := range workers {
