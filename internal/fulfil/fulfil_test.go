@@ -2,6 +2,7 @@ package fulfil_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -546,4 +547,43 @@ func TestCommission(t *testing.T) {
 			t.Errorf("case %d: got %d want %d", i, got, c.want)
 		}
 	}
+}
+
+// TestReleaseFault injects a failure between the release's ledger posting and the
+// order's move to settled, during the buyer's confirmation: the whole confirmation is
+// rolled back — no receipt lines, no ledger transaction, the order still shipped — and
+// a retry succeeds once.
+func TestReleaseFault(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		f.commission(250, f.clk.now().Add(-time.Hour))
+		b := f.buyers(1)[0]
+		o := f.paid(b, 5)[0]
+		if _, err := f.ful.Ship(ctx, f.supP[0], o.ID, sfParcel()); err != nil {
+			t.Fatal(err)
+		}
+		boom := errors.New("injected")
+		d.Hook = func(_ context.Context, point string) error {
+			if point == fulfil.FaultAfterRelease {
+				return boom
+			}
+			return nil
+		}
+		if _, err := f.ful.Confirm(ctx, b.p, o.ID, nil); !errors.Is(err, boom) {
+			t.Fatalf("want the injected fault, got %v", err)
+		}
+		d.Hook = nil
+		_, v, _ := f.ful.View(ctx, b.p, o.ID)
+		if f.state(o.ID) != order.Shipped || len(v.Receipt) != 0 || countRelease(t, d, o.ID) != 0 || f.balance(ledger.CommissionRevenue) != 0 {
+			t.Fatalf("a failed release left something behind: %s %+v", f.state(o.ID), v.Receipt)
+		}
+		if _, err := f.ful.Confirm(ctx, b.p, o.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if f.state(o.ID) != order.Settled || countRelease(t, d, o.ID) != 1 {
+			t.Fatal("retry did not settle once")
+		}
+		f.mustClean()
+	})
 }
