@@ -21,7 +21,7 @@ var errDirty = errors.New("the ledger breaks its invariants")
 
 func runLedger(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || (args[0] != "check" && args[0] != "reconcile") {
-		fmt.Fprint(stdout, "Usage: zhuchao ledger check|reconcile [--database …]\n\ncheck proves the ledger's invariants on a live database: every transaction sums to zero,\nall postings sum to zero, each balance equals its postings, no forbidden balance is\nnegative, every pending hold is covered, and escrow per order = paid − released −\nrefunded against the orders and payments. reconcile prints ledger vs orders vs\npayment provider records to the fen. Both exit 1 on any violation or difference.\n")
+		fmt.Fprint(stdout, "Usage: zhuchao ledger check|reconcile [--database …]\n\ncheck proves the ledger's invariants on a live database: every transaction sums to zero,\nall postings sum to zero, each balance equals its postings, no forbidden balance is\nnegative, every pending hold is covered, escrow per order = paid − released −\nrefunded against the orders and payments, payable per supplier = released net −\npaid out, and commission revenue = Σ commissions. reconcile prints ledger vs orders vs\npayment provider records to the fen. Both exit 1 on any violation or difference.\n")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -63,11 +63,24 @@ func runLedger(ctx context.Context, args []string, stdout io.Writer) error {
 // reconcile compares escrow per order with the orders and payments, and the payment
 // provider records with the ledger, to the fen; verbose lists the provider totals.
 func reconcile(ctx context.Context, d *db.DB, stdout io.Writer, verbose bool) error {
-	rec, err := app.New(d, time.Now).Payment.Reconcile(ctx)
+	a := app.New(d, time.Now)
+	rec, err := a.Payment.Reconcile(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "escrow: %d orders covered by payments; received %s, refunded %s, in escrow %s\n", rec.Orders, rec.Paid, rec.Refunded, rec.Escrow)
+	fmt.Fprintf(stdout, "escrow: %d orders covered by payments; received %s, refunded %s, released %s, in escrow %s\n", rec.Orders, rec.Paid, rec.Refunded, rec.Released, rec.Escrow)
+	sr, err := a.Fulfil.Reconcile(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "payables: %d suppliers; released net %s, paid out %s, payable %s; commission %s, commission revenue %s\n",
+		sr.Suppliers, sr.Net, sr.PaidOut, sr.Payable, sr.Commission, sr.RevenueLedger)
+	for _, x := range sr.Differences {
+		fmt.Fprintf(stdout, "DIFFERENCE payable:%s: balance %s, want released net − paid out %s\n", x.SupplierID, x.Payable, x.Want)
+	}
+	if sr.CommissionDiffers {
+		fmt.Fprintf(stdout, "DIFFERENCE commission revenue %s, Σ commissions %s\n", sr.RevenueLedger, sr.Commission)
+	}
 	if verbose {
 		for _, p := range rec.Providers {
 			fmt.Fprintf(stdout, "provider %-8s %-9s %6d receipts %14s\n", p.Provider, p.State, p.Count, p.Amount)
@@ -75,12 +88,12 @@ func reconcile(ctx context.Context, d *db.DB, stdout io.Writer, verbose bool) er
 		fmt.Fprintf(stdout, "receipts in escrow %s = paid payments %s; receipts in review %s = payment:suspense %s\n", rec.Matched, rec.PaidPayments, rec.InReview, rec.Suspense)
 	}
 	for _, x := range rec.Differences {
-		fmt.Fprintf(stdout, "DIFFERENCE order %s (%s, %s): total %s, paid %s, refunded %s, escrow %s, want %s\n", x.Number, x.State, x.Problem, x.Total, x.Paid, x.Refunded, x.Escrow, x.Want)
+		fmt.Fprintf(stdout, "DIFFERENCE order %s (%s, %s): total %s, paid %s, refunded %s, released %s, escrow %s, want %s\n", x.Number, x.State, x.Problem, x.Total, x.Paid, x.Refunded, x.Released, x.Escrow, x.Want)
 	}
 	for _, m := range rec.Mismatches {
 		fmt.Fprintf(stdout, "DIFFERENCE %s: receipts in escrow %s, paid payments %s, in review %s, suspense %s\n", m, rec.Matched, rec.PaidPayments, rec.InReview, rec.Suspense)
 	}
-	if !rec.Clean() {
+	if !rec.Clean() || !sr.Clean() {
 		return errDirty
 	}
 	if verbose {

@@ -87,6 +87,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 	startJobs(ctx, d, s, func(r *jobs.Runner) {
 		a.RegisterSEOPush(ctx, r, cfg)
 		a.RegisterOrderJobs(ctx, r)
+		a.RegisterFulfilJobs(ctx, r)
 		a.RegisterRFQJobs(ctx, r)
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

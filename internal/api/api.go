@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/channel"
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
@@ -46,6 +47,7 @@ type Deps struct {
 	Order       *order.Service
 	Payment     *payment.Service
 	RFQ         *rfq.Service
+	Fulfil      *fulfil.Service
 }
 
 // API serves /api/v1.
@@ -106,6 +108,7 @@ func New(d Deps) *API {
 	a.addInviteRoutes()
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
+	a.addFulfilRoutes()
 	return a
 }
 

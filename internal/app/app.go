@@ -17,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/deposit"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
+	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
@@ -51,6 +52,8 @@ type App struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	// Fulfil ships, inspects, releases escrow and pays suppliers out.
+	Fulfil *fulfil.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -89,6 +92,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	a.Payment = a.newPayment(now)
 	a.RFQ = newRFQ(a, st, now)
+	a.Fulfil = a.newFulfil(now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -114,12 +118,13 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	a.Order.PayWithin = cfg.PayWithin
 	a.Order.ApproveWithin = cfg.ApproveWithin
+	a.ConfigureFulfil(cfg)
 	if err := a.ConfigurePayments(cfg); err != nil {
 		return nil, err
 	}
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 		Channels: a.Channels, SearchRules: a.SearchRules,
@@ -129,7 +134,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil}),
 	}
 	s.Build()
 	return s, nil

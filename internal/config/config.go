@@ -32,6 +32,12 @@ type Config struct {
 	SessionLifetime time.Duration // how long a login lasts
 	PayWithin       time.Duration // payment deadline of an order; unpaid orders are then cancelled
 	ApproveWithin   time.Duration // approval deadline of an order; unapproved orders are then cancelled
+	// InspectDays is the inspection window after an order is fully shipped; then receipt
+	// is confirmed automatically (package fulfil).
+	InspectDays int
+	// Kuaidi100 tracking (package fulfil): off without both.
+	Kuaidi100Key      string
+	Kuaidi100Customer string
 	// The platform's receiving bank account for corporate transfers (对公转账).
 	BankAccountName string // 户名
 	BankName        string // 开户行
@@ -65,6 +71,7 @@ func Default() Config {
 		SessionLifetime: 7 * 24 * time.Hour,
 		PayWithin:       24 * time.Hour,
 		ApproveWithin:   72 * time.Hour,
+		InspectDays:     7,
 		ShutdownTimeout: 15 * time.Second,
 	}
 }
@@ -89,6 +96,9 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.DurationVar(&c.SessionLifetime, "session-lifetime", c.SessionLifetime, "how long a login lasts")
 	fs.DurationVar(&c.PayWithin, "pay-within", c.PayWithin, "how long a buyer has to pay an order before it is cancelled and its stock released")
 	fs.DurationVar(&c.ApproveWithin, "approve-within", c.ApproveWithin, "how long an order may wait for the buyer company's approvers before it is cancelled and its stock released")
+	fs.IntVar(&c.InspectDays, "inspect-days", c.InspectDays, "days a buyer has to inspect a shipped order before receipt is confirmed automatically")
+	fs.StringVar(&c.Kuaidi100Key, "kuaidi100-key", c.Kuaidi100Key, "Kuaidi100 (快递100) authorisation key; with --kuaidi100-customer turns parcel tracking pushes on (needs --public-url)")
+	fs.StringVar(&c.Kuaidi100Customer, "kuaidi100-customer", c.Kuaidi100Customer, "Kuaidi100 customer ID")
 	fs.StringVar(&c.BankAccountName, "bank-account-name", c.BankAccountName, "receiving account name (户名) for corporate transfers")
 	fs.StringVar(&c.BankName, "bank-name", c.BankName, "receiving bank and branch (开户行)")
 	fs.StringVar(&c.BankAccount, "bank-account", c.BankAccount, "receiving account number (账号)")
@@ -176,6 +186,14 @@ func (c *Config) Validate() error {
 	}
 	if c.PayWithin != 0 && (c.PayWithin < 10*time.Minute || c.PayWithin > 30*24*time.Hour) {
 		bad("pay-within", "%s must be between 10m and 720h (30 days)", c.PayWithin)
+	}
+	if c.InspectDays != 0 && (c.InspectDays < 1 || c.InspectDays > 60) {
+		bad("inspect-days", "%d must be between 1 and 60", c.InspectDays)
+	}
+	if (c.Kuaidi100Key == "") != (c.Kuaidi100Customer == "") {
+		bad("kuaidi100-key", "--kuaidi100-key and --kuaidi100-customer go together")
+	} else if c.Kuaidi100Key != "" && c.PublicURL == "" {
+		bad("kuaidi100-key", "needs --public-url: Kuaidi100 pushes tracking to it")
 	}
 	if c.SessionLifetime != 0 && (c.SessionLifetime < time.Minute || c.SessionLifetime > 90*24*time.Hour) {
 		bad("session-lifetime", "%s must be between 1m and 2160h (90 days)", c.SessionLifetime)

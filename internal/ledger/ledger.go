@@ -81,10 +81,13 @@ var (
 	// meanwhile), owned by the receipt it came in with, until staff match it to a payment
 	// or send it back. Like deposit:pending it is owed to the payer: never negative.
 	SuspenseKind = Kind{Name: "payment:suspense", Side: Credit, Owned: true}
+	// CommissionRevenueKind is platform revenue from the commission kept when an order's
+	// escrow is released to its supplier (package fulfil).
+	CommissionRevenueKind = Kind{Name: "platform:revenue:commission", Side: Credit}
 )
 
 var kinds = []Kind{BankClearingKind, DepositHeldKind, DepositFrozenKind, DepositPendingKind,
-	PenaltyRevenueKind, BuyerCompensationKind, EscrowKind, PayableKind, SuspenseKind}
+	PenaltyRevenueKind, BuyerCompensationKind, EscrowKind, PayableKind, SuspenseKind, CommissionRevenueKind}
 
 // Kinds lists the account kinds.
 func Kinds() []Kind { return append([]Kind(nil), kinds...) }
@@ -93,6 +96,8 @@ func Kinds() []Kind { return append([]Kind(nil), kinds...) }
 const (
 	BankClearing   = "bank:clearing"
 	PenaltyRevenue = "platform:revenue:deposit_penalty"
+	// CommissionRevenue is the platform's commission revenue account.
+	CommissionRevenue = "platform:revenue:commission"
 )
 
 // DepositHeld is a supplier's held-deposit account.

@@ -182,6 +182,7 @@ type Totals struct {
 	Total    money.Fen
 	Paid     money.Fen // captured and matched into escrow
 	Refunded money.Fen
+	Released money.Fen // released to the supplier at settlement (package fulfil)
 	Escrow   money.Fen // the ledger's escrow:<order> balance, read in the same statement
 }
 

@@ -15,6 +15,7 @@ type Difference struct {
 	Total    money.Fen // the order's total
 	Paid     money.Fen // per the payment records
 	Refunded money.Fen // per the refund records
+	Released money.Fen // per the settlement records
 	Escrow   money.Fen // the ledger's escrow:<order> balance
 	Want     money.Fen // what escrow must be: paid − released − refunded
 	Problem  string    // escrow, state
@@ -26,6 +27,7 @@ type Reconciliation struct {
 	Orders      int
 	Paid        money.Fen // Σ captured into escrow
 	Refunded    money.Fen
+	Released    money.Fen
 	Escrow      money.Fen // Σ escrow balances
 	Differences []Difference
 	// Providers are the receipts per provider and state: what the providers say came in.
@@ -42,8 +44,8 @@ type Reconciliation struct {
 func (r *Reconciliation) Clean() bool { return len(r.Differences) == 0 && len(r.Mismatches) == 0 }
 
 // Reconcile proves escrow per order = paid − released − refunded against the orders and
-// payments tables (nothing is released yet: settlement comes with shipping), and that
-// the order's state agrees: a paid order holds its total, a refunded one nothing.
+// payments and settlement tables, and that the order's state agrees: a paid order holds
+// its total, a refunded or settled one nothing.
 func (s *Service) Reconcile(ctx context.Context) (*Reconciliation, error) {
 	totals, err := s.Store.PaymentTotals(ctx)
 	if err != nil {
@@ -72,8 +74,10 @@ func (s *Service) Reconcile(ctx context.Context) (*Reconciliation, error) {
 		esc := t.Escrow
 		out.Paid += t.Paid
 		out.Refunded += t.Refunded
+		out.Released += t.Released
 		out.Escrow += esc
-		d := Difference{OrderID: t.OrderID, Number: t.Number, State: t.State, Total: t.Total, Paid: t.Paid, Refunded: t.Refunded, Escrow: esc, Want: t.Paid - t.Refunded}
+		d := Difference{OrderID: t.OrderID, Number: t.Number, State: t.State, Total: t.Total, Paid: t.Paid, Refunded: t.Refunded, Released: t.Released,
+			Escrow: esc, Want: t.Paid - t.Refunded - t.Released}
 		switch {
 		case esc != d.Want:
 			d.Problem = "escrow"
@@ -83,7 +87,7 @@ func (s *Service) Reconcile(ctx context.Context) (*Reconciliation, error) {
 			d.Problem = "state"
 		case (t.State == order.AwaitingPayment || t.State == order.AwaitingApproval) && t.Paid != 0:
 			d.Problem = "state"
-		case t.State == order.Cancelled && esc != 0:
+		case (t.State == order.Cancelled || t.State == order.Settled) && esc != 0:
 			d.Problem = "state"
 		}
 		if d.Problem != "" {

@@ -365,13 +365,14 @@ func (s *Store) Refunds(ctx context.Context, state payment.RefundState, limit in
 	return out, rows.Err()
 }
 
-// PaymentTotals sums, per order covered by any payment, what was paid and refunded and
-// reads the order's escrow balance, in one statement so that the three agree with each
-// other even while payments are being written.
+// PaymentTotals sums, per order covered by any payment, what was paid, refunded and
+// released and reads the order's escrow balance, in one statement so that they agree
+// with each other even while payments are being written.
 func (s *Store) PaymentTotals(ctx context.Context) ([]payment.Totals, error) {
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.number, o.state, o.total_fen,
 		COALESCE((SELECT SUM(po.amount_fen) FROM payment_orders po JOIN payments p ON p.id = po.payment_id WHERE po.order_id = o.id AND p.state = 'paid'), 0),
 		COALESCE((SELECT SUM(r.amount_fen) FROM payment_refunds r WHERE r.order_id = o.id AND r.state = 'refunded'), 0),
+		COALESCE((SELECT st.gross_fen FROM settlements st WHERE st.order_id = o.id), 0),
 		COALESCE((SELECT b.balance FROM ledger_balances b WHERE b.account = 'escrow:' || CAST(o.id AS TEXT)), 0)
 		FROM orders o WHERE o.id IN (SELECT order_id FROM payment_orders) ORDER BY o.id`)
 	if err != nil {
@@ -382,12 +383,12 @@ func (s *Store) PaymentTotals(ctx context.Context) ([]payment.Totals, error) {
 	for rows.Next() {
 		var t payment.Totals
 		var state string
-		var total, paid, refunded, escrow int64
-		if err := rows.Scan(&t.OrderID, &t.Number, &state, &total, &paid, &refunded, &escrow); err != nil {
+		var total, paid, refunded, released, escrow int64
+		if err := rows.Scan(&t.OrderID, &t.Number, &state, &total, &paid, &refunded, &released, &escrow); err != nil {
 			return nil, err
 		}
 		t.State, t.Total, t.Paid, t.Refunded = order.State(state), money.Fen(total), money.Fen(paid), money.Fen(refunded)
-		t.Escrow = money.Fen(escrow)
+		t.Released, t.Escrow = money.Fen(released), money.Fen(escrow)
 		out = append(out, t)
 	}
 	return out, rows.Err()

@@ -22,6 +22,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
+	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
@@ -67,6 +68,7 @@ type Deps struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	Fulfil   *fulfil.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -217,6 +219,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerPayment(mux)
 	h.registerRFQ(mux)
 	h.registerReorder(mux)
+	h.registerFulfil(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,204 @@
+package fulfil
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/ledger"
+	"github.com/zhuchao/zhuchao/internal/order"
+)
+
+var (
+	accountNoRe = regexp.MustCompile(`^[0-9]{8,32}$`)
+	cnapsRe     = regexp.MustCompile(`^[0-9]{12}$`)
+	bankRefRe   = regexp.MustCompile(`^[0-9A-Za-z_-]{4,64}$`)
+)
+
+// AccountOf returns the caller's (a supplier's) settlement account, or NotFound.
+func (s *Service) AccountOf(ctx context.Context, p *identity.Principal) (*Account, error) {
+	if !p.Is(identity.Supplier) {
+		return nil, notFound()
+	}
+	return s.Store.SettlementAccount(ctx, p.Org.ID)
+}
+
+// SetAccount records the caller's settlement bank account (owner only): payouts go
+// there. The account name should be the company's own (对公账户).
+func (s *Service) SetAccount(ctx context.Context, p *identity.Principal, a Account) (*Account, error) {
+	if !p.Is(identity.Supplier) {
+		return nil, notFound()
+	}
+	if !p.Has(identity.Owner) {
+		return nil, errs.E(errs.Forbidden, "err.forbidden")
+	}
+	var v errs.Validator
+	a.Name, a.Bank = strings.TrimSpace(a.Name), strings.TrimSpace(a.Bank)
+	a.Number = strings.ReplaceAll(strings.TrimSpace(a.Number), " ", "")
+	a.CNAPS = strings.TrimSpace(a.CNAPS)
+	v.Check(a.Name != "", "name", "err.required")
+	v.Check(utf8.RuneCountInString(a.Name) <= 100, "name", "err.too_long", 100)
+	v.Check(a.Bank != "", "bank", "err.required")
+	v.Check(utf8.RuneCountInString(a.Bank) <= 100, "bank", "err.too_long", 100)
+	if a.Number == "" {
+		v.Add("number", "err.required")
+	} else {
+		v.Check(accountNoRe.MatchString(a.Number), "number", "ship.err.account_no")
+	}
+	v.Check(a.CNAPS == "" || cnapsRe.MatchString(a.CNAPS), "cnaps", "ship.err.cnaps")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	a.SupplierID, a.UpdatedBy, a.UpdatedAt = p.Org.ID, p.User.DisplayName, s.now()
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Store.PutSettlementAccount(ctx, &a) })
+	return &a, err
+}
+
+// Payables lists every supplier's payable balance (staff).
+func (s *Service) Payables(ctx context.Context, p *identity.Principal) ([]Payable, error) {
+	if !staff(p) {
+		return nil, notFound()
+	}
+	return s.Store.Payables(ctx)
+}
+
+// PayableOf returns the caller's (a supplier's) payable balance.
+func (s *Service) PayableOf(ctx context.Context, p *identity.Principal) (Payable, error) {
+	if !p.Is(identity.Supplier) {
+		return Payable{}, notFound()
+	}
+	b, err := s.Ledger.Balance(ctx, ledger.Payable(p.Org.ID))
+	if err != nil {
+		return Payable{}, err
+	}
+	return Payable{SupplierID: p.Org.ID, SupplierName: p.Org.Name, Balance: b.Balance, Pending: b.Pending}, nil
+}
+
+// CreateBatch makes a payout batch (staff): for every supplier with an available
+// payable, no payout pending and a settlement account, one payout of all of it, held in
+// the ledger so it cannot be paid twice. Suppliers without an account are named in
+// Skipped. Nothing to pay is a Conflict.
+func (s *Service) CreateBatch(ctx context.Context, p *identity.Principal) (*Batch, error) {
+	if !staff(p) {
+		return nil, notFound()
+	}
+	var out *Batch
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		pays, err := s.Store.Payables(ctx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		day := now.In(order.Shanghai).Format("20060102")
+		b := &Batch{ID: db.NewID(), CreatedBy: p.User.DisplayName, CreatedAt: now}
+		for _, py := range pays {
+			amt := py.Balance - py.Pending
+			if amt <= 0 || py.Pending > 0 {
+				continue
+			}
+			acct, err := s.Store.SettlementAccount(ctx, py.SupplierID)
+			if errs.Is(err, errs.NotFound) {
+				b.Skipped = append(b.Skipped, py.SupplierName)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			b.Payouts = append(b.Payouts, Payout{ID: db.NewID(), BatchID: b.ID, SupplierID: py.SupplierID, SupplierName: py.SupplierName,
+				Amount: amt, Account: *acct, State: PayoutPending, CreatedAt: now})
+		}
+		if len(b.Payouts) == 0 {
+			return errs.E(errs.Conflict, "ship.err.nothing_to_pay")
+		}
+		n, err := s.Store.NextBatchNumber(ctx, day)
+		if err != nil {
+			return err
+		}
+		b.Number = fmt.Sprintf("PB%s-%03d", day, n)
+		if err := s.Store.InsertBatch(ctx, b); err != nil {
+			return err
+		}
+		for i := range b.Payouts {
+			po := &b.Payouts[i]
+			po.BatchNumber = b.Number
+			h, err := s.Ledger.PlaceHold(ctx, ledger.Hold{Kind: KindPayout, Ref: po.ID, Subject: "supplier:" + po.SupplierID, Memo: b.Number,
+				Debit: ledger.Payable(po.SupplierID), Credit: ledger.BankClearing, Amount: po.Amount})
+			if err != nil {
+				return err
+			}
+			po.HoldID = h.ID
+			if err := s.Store.InsertPayout(ctx, po); err != nil {
+				return err
+			}
+		}
+		out = b
+		return nil
+	})
+	return out, err
+}
+
+// Batches lists payout batches, newest first (staff).
+func (s *Service) Batches(ctx context.Context, p *identity.Principal) ([]Batch, error) {
+	if !staff(p) {
+		return nil, notFound()
+	}
+	return s.Store.Batches(ctx, 100)
+}
+
+// Batch returns a batch with its payouts (staff).
+func (s *Service) Batch(ctx context.Context, p *identity.Principal, id string) (*Batch, error) {
+	if !staff(p) || !db.ValidID(id) {
+		return nil, notFound()
+	}
+	return s.Store.Batch(ctx, id)
+}
+
+// MarkPaid records that the bank paid a payout (staff), with the bank's reference: the
+// payout's hold is posted, payable:<supplier> → bank:clearing, exactly once — a second
+// call, however concurrent, is a Conflict and changes nothing.
+func (s *Service) MarkPaid(ctx context.Context, p *identity.Principal, payoutID, bankRef string) (*Payout, error) {
+	if !staff(p) {
+		return nil, notFound()
+	}
+	bankRef = strings.TrimSpace(bankRef)
+	if bankRef == "" {
+		return nil, errs.Field("bank_ref", "err.required")
+	}
+	if !bankRefRe.MatchString(bankRef) {
+		return nil, errs.Field("bank_ref", "ship.err.bank_ref")
+	}
+	var out *Payout
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if !db.ValidID(payoutID) {
+			return notFound()
+		}
+		po, err := s.Store.Payout(ctx, payoutID)
+		if err != nil {
+			return err
+		}
+		if po.State != PayoutPending {
+			return errs.E(errs.Conflict, "ship.err.payout_paid")
+		}
+		po.State, po.BankRef, po.PaidBy, po.PaidAt = PayoutPaid, bankRef, p.User.DisplayName, s.now()
+		tx, err := s.Ledger.PostHold(ctx, po.HoldID)
+		if err != nil {
+			return err
+		}
+		po.TxID = tx.ID
+		ok, err := s.Store.PayoutSetPaid(ctx, po)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.E(errs.Conflict, "ship.err.payout_paid")
+		}
+		out = po
+		return s.send(ctx, po.SupplierID, "ship.msg.payout_paid", "/seller/payouts", po.Amount.String(), bankRef)
+	})
+	return out, err
+}
