@@ -18,6 +18,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
@@ -51,6 +52,7 @@ type App struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	Invoice  *invoice.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -89,6 +91,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	a.Payment = a.newPayment(now)
 	a.RFQ = newRFQ(a, st, now)
+	a.Invoice = newInvoice(a, st, now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())

@@ -262,9 +262,13 @@ type Service struct {
 	// PayWithin is the payment deadline after an order becomes payable (DefaultPayWithin
 	// when zero).
 	PayWithin time.Duration
-	// TaxRate is the VAT rate lines are invoiced at (13 % goods when zero; per-category
-	// rates come with invoices).
+	// TaxRate is the VAT rate lines are invoiced at when their category sets none (13 %
+	// goods when zero).
 	TaxRate money.Rate
+	// TaxRates, when set, returns the VAT rate of each product from its category (or the
+	// nearest ancestor's); products absent from the map take TaxRate. Checkout records
+	// the rate on every line.
+	TaxRates func(ctx context.Context, productIDs []string) (map[string]money.Rate, error)
 }
 
 func (s *Service) now() time.Time {
