@@ -21,6 +21,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
@@ -46,6 +47,7 @@ type Deps struct {
 	Order       *order.Service
 	Payment     *payment.Service
 	RFQ         *rfq.Service
+	Invoice     *invoice.Service
 }
 
 // API serves /api/v1.
@@ -104,6 +106,7 @@ func New(d Deps) *API {
 	a.addOrderRoutes()
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
+	a.addInvoiceRoutes()
 	return a
 }
 

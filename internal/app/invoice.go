@@ -13,7 +13,7 @@ import (
 // the invoice service in its own transaction (the after-sales refunds must call
 // a.Invoice.Refunded the same way).
 func newInvoice(a *App, st *store.Store, now func() time.Time) *invoice.Service {
-	inv := &invoice.Service{DB: a.DB, Store: st, Orders: a.Order, Profiles: a.Buyer, Blobs: st, Notify: a.Notify, Now: now}
+	inv := &invoice.Service{DB: a.DB, Store: st, Orders: a.Order, Profiles: a.Buyer, Blobs: st, Notify: a.Notify, RateStore: st, Audit: st, Now: now}
 	a.Order.TaxRates = st.ProductVATRates
 	a.Payment.OnRefund = inv.Refunded
 	return inv

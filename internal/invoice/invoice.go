@@ -34,8 +34,10 @@ package invoice
 
 import (
 	"context"
+	"strconv"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -212,7 +214,10 @@ type Service struct {
 	Profiles Profiles
 	Blobs    upload.Store
 	Notify   *notify.Service
-	Now      func() time.Time
+	// RateStore and Audit serve the per-category VAT rates.
+	RateStore RateStore
+	Audit     audit.Store
+	Now       func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -252,4 +257,58 @@ func (s *Service) send(ctx context.Context, orgID, key, link string, args ...str
 // paidStates are the states in which an order's money has been received.
 func paidState(st order.State) bool {
 	return st == order.Paid || st == order.Shipped || st == order.Received || st == order.Settled
+}
+
+// CategoryRate is a category's own VAT rate, in basis points; -1 inherits the nearest
+// ancestor's (and the platform default, 13 %, applies when none is set).
+type CategoryRate struct {
+	ID     string
+	Code   string
+	NameZH string
+	NameEN string
+	Depth  int
+	Rate   int64
+}
+
+// RateStore reads and sets the per-category VAT rates checkout records on order lines.
+type RateStore interface {
+	CategoryVATRates(ctx context.Context) ([]CategoryRate, error)
+	SetCategoryVATRate(ctx context.Context, id string, rate int64) error
+}
+
+// Rates lists the per-category VAT rates (staff).
+func (s *Service) Rates(ctx context.Context, p *identity.Principal) ([]CategoryRate, error) {
+	if !staff(p) || s.RateStore == nil {
+		return nil, notFound()
+	}
+	return s.RateStore.CategoryVATRates(ctx)
+}
+
+// SetRate sets a category's VAT rate ("" to inherit): ops managers and admins, audited.
+// Orders already placed keep the rate they were placed at.
+func (s *Service) SetRate(ctx context.Context, p *identity.Principal, categoryID, rate string) error {
+	if !staff(p) || s.RateStore == nil {
+		return notFound()
+	}
+	if !p.Has(identity.Admin, identity.OpsManager) {
+		return errs.E(errs.Forbidden, "err.forbidden")
+	}
+	r := int64(-1)
+	if rate != "" {
+		n, err := strconv.ParseInt(rate, 10, 64)
+		if err != nil || money.Rate(n).Validate() != nil {
+			return errs.Field("rate", "invoice.err.rate")
+		}
+		r = n
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.RateStore.SetCategoryVATRate(ctx, categoryID, r); err != nil {
+			return err
+		}
+		if s.Audit == nil {
+			return nil
+		}
+		return audit.Log(ctx, s.Audit, audit.Entry{ActorID: p.User.ID, ActorName: p.User.DisplayName, OrgID: p.Org.ID, Action: "invoice.vat_rate",
+			ObjectType: "category", ObjectID: categoryID, Detail: rate})
+	})
 }

@@ -158,6 +158,8 @@ type IssueInput struct {
 	Tax      string
 	Mode     string // red invoices: partial (default) or full
 	Files    []FileInput
+	// FileIDs are files uploaded beforehand with Upload (the API's way).
+	FileIDs []string
 }
 
 // MaxFiles bounds the files of one invoice; MaxFileBytes one file.
@@ -308,6 +310,18 @@ func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, i
 	v.Merge(err)
 	blobs, err := s.checkFiles(p.Org.ID, in.Files)
 	v.Merge(err)
+	var uploaded []File
+	if len(in.Files)+len(in.FileIDs) > MaxFiles {
+		v.Add("file_ids", "err.too_many", MaxFiles)
+	}
+	for _, fid := range in.FileIDs {
+		b, err := s.Blobs.Blob(ctx, fid)
+		if err != nil || b.OwnerOrgID != p.Org.ID || !FileKinds.Has(b.Kind) {
+			v.Add("file_ids", "err.not_found")
+			continue
+		}
+		uploaded = append(uploaded, File{BlobID: b.ID, Kind: fileKind(b), Name: b.DisplayName})
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -357,6 +371,12 @@ func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, i
 				return err
 			}
 			if err := s.Store.InvoiceAddFile(ctx, inv.ID, File{BlobID: b.ID, Kind: fileKind(b), Name: b.DisplayName, CreatedAt: now}); err != nil {
+				return err
+			}
+		}
+		for _, f := range uploaded {
+			f.CreatedAt = now
+			if err := s.Store.InvoiceAddFile(ctx, inv.ID, f); err != nil {
 				return err
 			}
 		}
@@ -589,4 +609,38 @@ func (s *Service) redTask(ctx context.Context, blue *Invoice, ref string, amount
 		return errs.E(errs.Conflict, "invoice.err.not_issued")
 	}
 	return s.send(ctx, blue.SupplierID, "invoice.msg.red_required", "/seller/invoices/"+red.ID, blue.OrderNumber, amount.String())
+}
+
+// Upload stores a file for one of the supplier's invoices: attached at once when the
+// invoice is issued already, otherwise kept for Issue's FileIDs.
+func (s *Service) Upload(ctx context.Context, p *identity.Principal, id string, in FileInput) (*File, error) {
+	inv, err := s.supplierInvoice(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if inv.State != Requested && inv.State != Issued {
+		return nil, errs.E(errs.Conflict, "invoice.err.not_requested")
+	}
+	blobs, err := s.checkFiles(p.Org.ID, []FileInput{in})
+	if err != nil {
+		return nil, err
+	}
+	b := blobs[0]
+	f := &File{BlobID: b.ID, Kind: fileKind(b), Name: b.DisplayName, CreatedAt: s.now()}
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.Blobs.PutBlob(ctx, b); err != nil {
+			return err
+		}
+		if inv.State == Issued {
+			if len(inv.Files) >= MaxFiles {
+				return errs.Field("file", "err.too_many", MaxFiles)
+			}
+			return s.Store.InvoiceAddFile(ctx, inv.ID, *f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }

@@ -225,26 +225,16 @@ func (s *Store) InvoiceCounts(ctx context.Context) (map[string]int64, error) {
 	return out, rows.Err()
 }
 
-// CategoryVATRate is a category's own VAT rate (-1 inherits).
-type CategoryVATRate struct {
-	ID     string
-	Code   string
-	NameZH string
-	NameEN string
-	Depth  int
-	Rate   int64
-}
-
 // CategoryVATRates lists every category with its own rate, in tree order.
-func (s *Store) CategoryVATRates(ctx context.Context) ([]CategoryVATRate, error) {
+func (s *Store) CategoryVATRates(ctx context.Context) ([]invoice.CategoryRate, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id, code, name_zh, name_en, depth, vat_rate FROM categories ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("store: category rates: %w", err)
 	}
 	defer rows.Close()
-	var out []CategoryVATRate
+	var out []invoice.CategoryRate
 	for rows.Next() {
-		var c CategoryVATRate
+		var c invoice.CategoryRate
 		if err := rows.Scan(&c.ID, &c.Code, &c.NameZH, &c.NameEN, &c.Depth, &c.Rate); err != nil {
 			return nil, err
 		}

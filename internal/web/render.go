@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/seo"
 )
 
@@ -179,10 +180,7 @@ var funcs = template.FuncMap{
 	// pct formats basis points as a percentage.
 	"pct": func(v any) string { bp := toInt(v); return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
 	// yuan formats fen as ¥1,234.50.
-	"yuan": func(v any) string {
-		fen := toInt(v)
-		return "¥" + groupDigits(fen/100) + fmt.Sprintf(".%02d", abs(fen%100))
-	},
+	"yuan": func(v any) string { return money.FormatYuan(money.Fen(toInt(v))) },
 	// price formats a unit price in 0.0001 yuan, keeping at least two decimals.
 	"price": priceText,
 	"date": func(t time.Time) string {

@@ -24,6 +24,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
@@ -66,6 +67,7 @@ type Deps struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	Invoice  *invoice.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -192,6 +194,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerOrder(mux)
 	h.registerPayment(mux)
 	h.registerRFQ(mux)
+	h.registerInvoice(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
