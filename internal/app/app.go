@@ -70,7 +70,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	st := store.New(d)
 	a := &App{DB: d, Store: st}
 	a.Identity = identity.NewService(d, st, st, now)
-	a.Notify = &notify.Service{Store: st, Now: now}
+	a.Notify = newNotify(a, st, now)
 	a.Supplier = &supplier.Service{DB: d, Store: st, Identity: a.Identity, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Notify: a.Notify, Now: now}
 	a.Stores = &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Blobs: st, Audit: st, Now: now}
 	a.Fees = &fees.Service{DB: d, Store: st, Audit: st, Now: now}
@@ -116,6 +116,7 @@ func New(d *db.DB, now func() time.Time) *App {
 func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.Server, error) {
 	sessions := server.NewSessions(store.Sessions{DB: a.DB}, cfg)
 	a.Order.PayWithin = cfg.PayWithin
+	a.ConfigureNotify(cfg)
 	if err := a.ConfigurePayments(cfg); err != nil {
 		return nil, err
 	}

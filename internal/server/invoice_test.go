@@ -92,6 +92,30 @@ func TestInvoiceHTTP(t *testing.T) {
 		if inv.AmountFen != co.Orders[0].TotalFen || sum != inv.AmountFen || inv.ExclFen+inv.TaxFen != inv.AmountFen {
 			t.Fatalf("invoice %+v for order total %d", inv, co.Orders[0].TotalFen)
 		}
+		// The supplier's header bell counts the request's message.
+		if r := sx.Get("/seller/invoices"); !strings.Contains(r.Body, `<b class="count">`) {
+			i := strings.Index(r.Body, "bell")
+			t.Fatalf("bell without the unread count: %s", r.Body[i:min(len(r.Body), i+300)])
+		}
+		// Notification preferences: the page, a save, a bad kind named.
+		if r := a.Get("/account/notifications"); r.StatusCode != 200 || !strings.Contains(r.Body, `name="sms" value="shipment" checked`) {
+			t.Fatalf("preferences page: %d", r.StatusCode)
+		}
+		if r := a.PostForm("/account/notifications", url.Values{"email": {"invoice"}, "sms": {"dispute"}}); r.StatusCode != 303 {
+			t.Fatalf("save preferences: %d %s", r.StatusCode, r.Body)
+		}
+		if r := a.Get("/account/notifications"); strings.Contains(r.Body, `name="sms" value="shipment" checked`) || !strings.Contains(r.Body, `name="email" value="invoice" checked`) {
+			t.Fatal("preferences not saved")
+		}
+		if r := a.PostForm("/account/notifications", url.Values{"sms": {"<script>"}}); r.StatusCode != 422 {
+			t.Fatalf("bad kind: %d", r.StatusCode)
+		}
+		if r := e.Login("ops").Get("/admin/notifications"); r.StatusCode != 200 {
+			t.Fatalf("deliveries page: %d", r.StatusCode)
+		}
+		if r := a.Get("/admin/notifications"); r.StatusCode != 404 {
+			t.Fatalf("deliveries page for a buyer: %d", r.StatusCode)
+		}
 		// Tenant probes on every invoice route.
 		for _, c := range []*servertest.Client{b, sy} {
 			for _, path := range []string{"/api/v1/invoices/" + inv.ID, "/buyer/invoices/" + inv.ID, "/seller/invoices/" + inv.ID} {

@@ -50,6 +50,7 @@ type Page struct {
 	Query      string
 	Path       string
 	Flash      string
+	Unread     int64 // the signed-in organisation's unread messages (the header's bell)
 	Form       *Form
 	Data       any
 	// SEO is what the head tells search engines (seo.go); nil takes the defaults.
@@ -315,6 +316,9 @@ func (h *Handler) fillPage(r *http.Request, pg *Page) {
 	pg.base = h.baseURL(r)
 	if pg.Categories == nil {
 		pg.Categories = h.categories(r.Context())
+	}
+	if pg.P != nil && h.Notify != nil {
+		pg.Unread = h.Notify.Unread(r.Context(), pg.P)
 	}
 	if pg.Flash == "" && h.sessions != nil {
 		pg.Flash = h.sessions.PopString(r.Context(), "flash")

@@ -195,6 +195,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerPayment(mux)
 	h.registerRFQ(mux)
 	h.registerInvoice(mux)
+	h.registerNotify(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
