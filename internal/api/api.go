@@ -107,6 +107,7 @@ func New(d Deps) *API {
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
 	a.addInvoiceRoutes()
+	a.addNotifyRoutes()
 	return a
 }
 

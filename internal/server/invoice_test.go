@@ -110,6 +110,9 @@ func TestInvoiceHTTP(t *testing.T) {
 		if r := a.PostForm("/account/notifications", url.Values{"sms": {"<script>"}}); r.StatusCode != 422 {
 			t.Fatalf("bad kind: %d", r.StatusCode)
 		}
+		if r := a.JSON("PUT", "/api/v1/notifications/preferences", `{"email":["order"],"sms":[]}`); r.StatusCode != 200 || !strings.Contains(r.Body, `{"kind":"invoice","email":false,"sms":false}`) {
+			t.Fatalf("preferences API: %d %s", r.StatusCode, r.Body)
+		}
 		if r := e.Login("ops").Get("/admin/notifications"); r.StatusCode != 200 {
 			t.Fatalf("deliveries page: %d", r.StatusCode)
 		}
@@ -219,4 +222,59 @@ func shanghai() *time.Location {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return l
+}
+
+// TestInvoicePagesRender renders the invoice, payments and notification pages in both
+// languages, and answers bad input with 4xx, never 500.
+func TestInvoicePagesRender(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		e := servertest.Start(t, d)
+		pages := map[string][]string{
+			"buyera":    {"/buyer/invoices", "/buyer/invoices?show=issued", "/buyer/payments", "/account/notifications"},
+			"supplierx": {"/seller/invoices", "/seller/invoices?show=red", "/account/notifications"},
+			"admin":     {"/admin/invoices", "/admin/notifications"},
+		}
+		for user, paths := range pages {
+			for _, lang := range []string{"zh-CN", "en"} {
+				c := e.Login(user)
+				c.Lang = lang
+				for _, p := range paths {
+					if res := c.Get(p); res.StatusCode != 200 || !strings.Contains(res.Body, fmt.Sprintf(`<html lang="%s">`, lang)) {
+						t.Errorf("%s %s %s: %d", user, lang, p, res.StatusCode)
+					}
+				}
+			}
+		}
+		ops, sx := e.Login("ops"), e.Login("supplierx")
+		var cat string
+		if err := d.QueryRow(context.Background(), `SELECT id FROM categories LIMIT 1`).Scan(&cat); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			c          *servertest.Client
+			method     string
+			path, body string
+			want       int
+		}{
+			{sx, "GET", "/seller/invoices/not-an-id", "", 404},
+			{sx, "GET", "/seller/invoices/01900000-0000-7000-8000-000000000000", "", 404},
+			{sx, "POST", "/seller/invoices/01900000-0000-7000-8000-000000000000/issue", "number=%00", 404},
+			{sx, "POST", "/seller/invoices/01900000-0000-7000-8000-000000000000/reject", "reason=x", 404},
+			{ops, "POST", "/admin/invoices/rates", "category=" + cat + "&rate=abc", 422},
+			{ops, "POST", "/admin/invoices/rates", "category=" + cat + "&rate=20000", 422},
+			{ops, "POST", "/admin/invoices/rates", "category=nope&rate=900", 404},
+			{ops, "POST", "/admin/invoices/rates", "category=" + cat + "&rate=900", 303},
+			{e.Login("kefu"), "POST", "/admin/invoices/rates", "category=" + cat + "&rate=600", 404},
+			{sx, "GET", "/invoices/01900000-0000-7000-8000-000000000000/files/x", "", 404},
+		}
+		for _, tc := range cases {
+			if r := tc.c.Do(tc.method, tc.path, "application/x-www-form-urlencoded", tc.body); r.StatusCode != tc.want {
+				t.Errorf("%s %s %s = %d, want %d", tc.method, tc.path, tc.body, r.StatusCode, tc.want)
+			}
+		}
+		var rate int64
+		if err := d.QueryRow(context.Background(), `SELECT vat_rate FROM categories WHERE id = ?`, cat).Scan(&rate); err != nil || rate != 900 {
+			t.Fatalf("rate %d %v", rate, err)
+		}
+	})
 }
