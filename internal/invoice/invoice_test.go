@@ -399,7 +399,7 @@ func TestRedLetterAfterRefund(t *testing.T) {
 			t.Fatal(err)
 		}
 		blue, _ = f.inv.Get(ctx, b.p, inv.ID)
-		if done.State != invoice.Issued || blue.RedPending || blue.Reversed != rf.Amount {
+		if done.State != invoice.Issued || blue.RedPending || blue.Reversed != rf.Amount || blue.State != invoice.Reversed {
 			t.Fatalf("after red: red %s, blue pending %v reversed %d", done.State, blue.RedPending, blue.Reversed)
 		}
 		// The order is fully refunded: nothing is left to invoice.

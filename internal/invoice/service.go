@@ -419,6 +419,10 @@ func (s *Service) afterRed(ctx context.Context, red *Invoice, mode string) error
 	blue.Reversed += -red.Amount
 	blue.UpdatedAt = at
 	if mode != RedFull {
+		if !pending && blue.Reversed >= blue.Amount {
+			// Reversed to nothing: the blue invoice no longer stands for any amount.
+			blue.State = Reversed
+		}
 		ok, err := s.Store.InvoiceUpdate(ctx, blue, Issued)
 		if err != nil {
 			return err
