@@ -529,6 +529,10 @@ func (s *Service) Refunded(ctx context.Context, orderID, ref string, amount mone
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		now := s.now()
+		// The order's row serialises this with a supplier issuing the invoice meanwhile.
+		if err := s.Store.LockOrder(ctx, orderID, now); err != nil {
+			return err
+		}
 		fresh, err := s.Store.InvoiceRefundAdd(ctx, orderID, ref, amount, now)
 		if err != nil || !fresh {
 			return err
