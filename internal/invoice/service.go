@@ -54,16 +54,16 @@ func (s *Service) Request(ctx context.Context, p *identity.Principal, orderID st
 	if title == "" {
 		title = pr.Name
 	}
-	check := func(ok bool, field, label string) {
+	check := func(ok bool, field, what string) {
 		if !ok {
-			v.Add(field, "invoice.err.profile_missing", label)
+			v.Add(field, "invoice.err.missing_"+what)
 		}
 	}
-	check(title != "", "invoice_title", "invoice.field.title")
+	check(title != "", "invoice_title", "title")
 	if in.Kind == Special {
-		check(pr.TaxID != "", "tax_id", "invoice.field.tax_id")
-		check(pr.RegAddress != "" && pr.RegPhone != "", "reg_address", "invoice.field.address_phone")
-		check(pr.BankName != "" && pr.BankAccount != "", "bank_account", "invoice.field.bank")
+		check(pr.TaxID != "", "tax_id", "tax_id")
+		check(pr.RegAddress != "" && pr.RegPhone != "", "reg_address", "address_phone")
+		check(pr.BankName != "" && pr.BankAccount != "", "bank_account", "bank")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

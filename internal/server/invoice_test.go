@@ -40,7 +40,7 @@ func TestInvoiceHTTP(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		e := servertest.Start(t, d)
 		e.App.Payment.Providers[payment.Sandbox] = payment.SandboxProvider{}
-		addrA, _, skuX, _ := orderFixture(t, e)
+		addrA, addrB, skuX, _ := orderFixture(t, e)
 		if err := e.Store.SaveBuyerProfile(context.Background(), &buyer.Profile{OrgID: e.Orgs["buyerA"].ID, InvoiceTitle: "甲采购有限公司", TaxID: "91350100M000100Y43",
 			RegAddress: "苏州市金山路1号", RegPhone: "0512-66666666", BankName: "工商银行苏州分行", BankAccount: "1102020109000012345", InvoiceType: "special", UpdatedAt: time.Now()}); err != nil {
 			t.Fatal(err)
@@ -118,6 +118,17 @@ func TestInvoiceHTTP(t *testing.T) {
 		}
 		if r := a.Get("/admin/notifications"); r.StatusCode != 404 {
 			t.Fatalf("deliveries page for a buyer: %d", r.StatusCode)
+		}
+		// Another company without tax details: the 专票 request names what is missing.
+		rb := b.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}]}`, addrB, skuX))
+		var cob checkoutBody
+		json.Unmarshal([]byte(rb.Body), &cob)
+		pb := b.JSON("POST", "/api/v1/payments", fmt.Sprintf(`{"order_ids":[%q],"provider":"sandbox"}`, cob.Orders[0].ID))
+		var payB struct{ ID string }
+		json.Unmarshal([]byte(pb.Body), &payB)
+		b.JSON("POST", "/api/v1/payments/sandbox/"+payB.ID, "")
+		if r := b.JSON("POST", "/api/v1/orders/"+cob.Orders[0].ID+"/invoices", `{"kind":"special"}`); r.StatusCode != 422 || !strings.Contains(r.Body, `"tax_id"`) || !strings.Contains(r.Body, "纳税人识别号") {
+			t.Fatalf("专票 without tax details: %d %s", r.StatusCode, r.Body)
 		}
 		// Tenant probes on every invoice route.
 		for _, c := range []*servertest.Client{b, sy} {

@@ -225,7 +225,7 @@ type invoiceReportData struct {
 // Count reads one color.state count.
 func (d invoiceReportData) Count(key string) int64 { return d.Report.Counts[key] }
 
-// RateName shows a category's own rate, or "" when it inherits.
+// RateValue shows a category's own rate for the select, or "" when it inherits.
 func (d invoiceReportData) RateValue(r int64) string {
 	if r < 0 {
 		return ""
