@@ -139,3 +139,20 @@ func FuzzSpread(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSpread200 spreads a partial refund over a 200-line order (the cart's limit)
+// and splits every line: the work a red-letter task or a shrunk request does.
+func BenchmarkSpread200(b *testing.B) {
+	o := &order.Order{Freight: 1234}
+	for i := 0; i < 200; i++ {
+		o.Lines = append(o.Lines, order.Line{No: i + 1, Title: "螺栓", Amount: money.Fen(12345 + i*7), TaxRate: money.VAT13})
+	}
+	basis := Basis(o)
+	total := sum(basis)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Spread(basis, -total/3); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
