@@ -50,9 +50,10 @@ func invoiceBase(r *http.Request) (areaName, base string) {
 }
 
 type invoiceListData struct {
-	Invoices []invoice.Invoice
-	Base     string
-	Show     string
+	Invoices  []invoice.Invoice
+	Base      string
+	OrderBase string
+	Show      string
 }
 
 func (h *Handler) invoiceList(w http.ResponseWriter, r *http.Request) error {
@@ -75,7 +76,7 @@ func (h *Handler) invoiceList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.render(w, r, http.StatusOK, "invoice_list", &Page{Title: i18n.T(httpx.LangFrom(r.Context()), "invoice.nav"), Area: a, Nav: "invoices",
-		Data: invoiceListData{Invoices: list, Base: base, Show: show}})
+		Data: invoiceListData{Invoices: list, Base: base, OrderBase: strings.TrimSuffix(base, "invoices") + "orders", Show: show}})
 	return nil
 }
 
