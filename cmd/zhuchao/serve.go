@@ -89,6 +89,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 		a.RegisterOrderJobs(ctx, r)
 		a.RegisterFulfilJobs(ctx, r)
 		a.RegisterRFQJobs(ctx, r)
+		a.RegisterNotifyJobs(r)
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
@@ -48,6 +49,7 @@ type Deps struct {
 	Payment     *payment.Service
 	RFQ         *rfq.Service
 	Fulfil      *fulfil.Service
+	Invoice     *invoice.Service
 }
 
 // API serves /api/v1.
@@ -109,6 +111,8 @@ func New(d Deps) *API {
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
 	a.addFulfilRoutes()
+	a.addInvoiceRoutes()
+	a.addNotifyRoutes()
 	return a
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/freight"
 	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/jobs"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/notify"
@@ -53,7 +54,8 @@ type App struct {
 	Payment  *payment.Service
 	RFQ      *rfq.Service
 	// Fulfil ships, inspects, releases escrow and pays suppliers out.
-	Fulfil *fulfil.Service
+	Fulfil  *fulfil.Service
+	Invoice *invoice.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -71,7 +73,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	st := store.New(d)
 	a := &App{DB: d, Store: st}
 	a.Identity = identity.NewService(d, st, st, now)
-	a.Notify = &notify.Service{Store: st, Now: now}
+	a.Notify = newNotify(a, st, now)
 	a.Supplier = &supplier.Service{DB: d, Store: st, Identity: a.Identity, Audit: st, CategoryExists: st.CategoryExists, Blobs: st, Notify: a.Notify, Now: now}
 	a.Stores = &storefront.Service{DB: d, Store: st, Orgs: st, OwnsProduct: st.OwnsProduct, CategoryExists: st.CategoryExists, Blobs: st, Audit: st, Now: now}
 	a.Fees = &fees.Service{DB: d, Store: st, Audit: st, Now: now}
@@ -93,6 +95,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Payment = a.newPayment(now)
 	a.RFQ = newRFQ(a, st, now)
 	a.Fulfil = a.newFulfil(now)
+	a.Invoice = newInvoice(a, st, now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -119,12 +122,13 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	a.Order.PayWithin = cfg.PayWithin
 	a.Order.ApproveWithin = cfg.ApproveWithin
 	a.ConfigureFulfil(cfg)
+	a.ConfigureNotify(cfg)
 	if err := a.ConfigurePayments(cfg); err != nil {
 		return nil, err
 	}
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Invoice: a.Invoice, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 		Channels: a.Channels, SearchRules: a.SearchRules,
@@ -134,7 +138,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Invoice: a.Invoice}),
 	}
 	s.Build()
 	return s, nil

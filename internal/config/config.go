@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -57,6 +58,12 @@ type Config struct {
 	BaiduPushEndpoint string // default http://data.zz.baidu.com/urls (tests point it elsewhere)
 	// BaiduVerification is the code 百度搜索资源平台 gives to prove the site is ours.
 	BaiduVerification string
+	// Email through SMTP (net/smtp, STARTTLS when offered); without an address emails
+	// are written to the log and the delivery record only.
+	SMTPAddr     string
+	SMTPFrom     string
+	SMTPUser     string
+	SMTPPassword string
 }
 
 // Default returns the defaults.
@@ -114,6 +121,10 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.StringVar(&c.BaiduPushSite, "baidu-push-site", c.BaiduPushSite, "site as verified at Baidu (default: --public-url)")
 	fs.StringVar(&c.BaiduVerification, "baidu-site-verification", c.BaiduVerification, "the baidu-site-verification code for the home page's meta tag")
 	fs.StringVar(&c.BaiduPushEndpoint, "baidu-push-endpoint", c.BaiduPushEndpoint, "Baidu link submission endpoint (default http://data.zz.baidu.com/urls)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "SMTP server host:port for notification emails; empty writes emails to the log only")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", c.SMTPFrom, "sender of notification emails, e.g. \"筑巢工业品 <noreply@example.cn>\"")
+	fs.StringVar(&c.SMTPUser, "smtp-user", c.SMTPUser, "SMTP user for PLAIN authentication (sent only over TLS or to localhost)")
+	fs.StringVar(&c.SMTPPassword, "smtp-password", c.SMTPPassword, "SMTP password (prefer the environment variable)")
 }
 
 // EnvName is the environment variable for a flag.
@@ -217,6 +228,14 @@ func (c *Config) Validate() error {
 	}
 	if len(c.SiteName) > 100 {
 		bad("site-name", "longer than 100 bytes")
+	}
+	if c.SMTPAddr != "" {
+		if _, port, err := net.SplitHostPort(c.SMTPAddr); err != nil || port == "" {
+			bad("smtp-addr", "%q is not host:port", c.SMTPAddr)
+		}
+		if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+			bad("smtp-from", "%q is not an email address (needed with --smtp-addr)", c.SMTPFrom)
+		}
 	}
 	if len(probs) > 0 {
 		return errors.New("invalid configuration:\n  " + strings.Join(probs, "\n  "))

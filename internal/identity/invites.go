@@ -76,7 +76,7 @@ func (s *Service) PendingInvites(ctx context.Context, p *Principal) ([]Invite, e
 // MyInvites lists the invitations waiting for the signed-in person's answer.
 func (s *Service) MyInvites(ctx context.Context, p *Principal) ([]Invite, error) {
 	if p == nil {
-		return nil, errs.E(errs.Unauthorized, "err.unauthorized")
+		return nil, errs.E(errs.Unauthorized, "err.login_required")
 	}
 	return s.Store.Invites(ctx, "", p.User.ID)
 }
@@ -86,7 +86,7 @@ func (s *Service) MyInvites(ctx context.Context, p *Principal) ([]Invite, error)
 // withdrawn one is a Conflict and changes nothing.
 func (s *Service) AnswerInvite(ctx context.Context, p *Principal, id string, accept bool) (*Invite, error) {
 	if p == nil {
-		return nil, errs.E(errs.Unauthorized, "err.unauthorized")
+		return nil, errs.E(errs.Unauthorized, "err.login_required")
 	}
 	var in *Invite
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
@@ -30,21 +31,52 @@ type Store interface {
 	AddMessage(ctx context.Context, m *Message) error
 	Messages(ctx context.Context, orgID string, limit int) ([]Message, int64, error) // newest first, with the unread count
 	MarkRead(ctx context.Context, orgID, id string, at time.Time) error
+	// UnreadCount counts an organisation's unread messages (the header's bell).
+	UnreadCount(ctx context.Context, orgID string) (int64, error)
 }
 
 // Service sends and lists messages.
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// DB runs the preference changes' transaction.
+	DB *db.DB
+	// Deliveries and Schedule turn on email and SMS: each message is also recorded as a
+	// delivery per member who wants it, with a job that sends it later (nil: in-site
+	// messages only).
+	Deliveries DeliveryStore
+	Schedule   Scheduler
+	// Email and SMS are the channels (LogEmail and LogSMS when nil).
+	Email Email
+	SMS   SMS
+	// BaseURL prefixes links in emails (the site's public URL).
+	BaseURL string
 }
 
 // Send leaves a message for an organisation; it joins the caller's transaction, so the
-// message exists exactly when the change it reports does.
+// message exists exactly when the change it reports does. Emails and SMS the members
+// asked for are recorded in the same transaction and sent afterwards by the job runner.
 func (s *Service) Send(ctx context.Context, orgID, kind, key, link string, args ...string) error {
 	if args == nil {
 		args = []string{}
 	}
-	return s.Store.AddMessage(ctx, &Message{OrgID: orgID, Kind: kind, Key: key, Args: args, Link: link, CreatedAt: s.Now()})
+	m := &Message{OrgID: orgID, Kind: kind, Key: key, Args: args, Link: link, CreatedAt: s.Now()}
+	if err := s.Store.AddMessage(ctx, m); err != nil {
+		return err
+	}
+	return s.enqueue(ctx, m)
+}
+
+// Unread counts the caller's organisation's unread messages; 0 for anonymous callers.
+func (s *Service) Unread(ctx context.Context, p *identity.Principal) int64 {
+	if p == nil || p.Org.ID == "" {
+		return 0
+	}
+	n, err := s.Store.UnreadCount(ctx, p.Org.ID)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // Inbox lists the caller's organisation's messages.

@@ -218,6 +218,22 @@ func (s *Service) Checkout(ctx context.Context, p *identity.Principal, in Checko
 		if err := s.DB.Fault(ctx, FaultPoints[2]); err != nil {
 			return err
 		}
+		rates := map[string]money.Rate{}
+		if s.TaxRates != nil {
+			pids := make([]string, 0, len(items))
+			for _, it := range items {
+				pids = append(pids, it.SKU.ProductID)
+			}
+			if rates, err = s.TaxRates(ctx, pids); err != nil {
+				return err
+			}
+		}
+		rateOf := func(productID string) money.Rate {
+			if r, ok := rates[productID]; ok {
+				return r
+			}
+			return s.taxRate()
+		}
 		orders := make([]*Order, 0, len(groups))
 		var evs []Event
 		for i, g := range groups {
@@ -226,7 +242,7 @@ func (s *Service) Checkout(ctx context.Context, p *identity.Principal, in Checko
 				Address: shipTo, Note: notes[g.SupplierID], CreatedAt: now, UpdatedAt: now}
 			for n, l := range g.Lines {
 				o.Lines = append(o.Lines, Line{No: n + 1, SKUID: l.SKUID, ProductID: l.SKU.ProductID, SKUCode: l.SKU.Code, Title: l.SKU.Title, Spec: l.SKU.Spec,
-					Unit: l.SKU.Unit, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, TaxRate: s.taxRate()})
+					Unit: l.SKU.Unit, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, TaxRate: rateOf(l.SKU.ProductID)})
 			}
 			o.Steps = buyer.Required(rules, o.Total, member(p))
 			if len(o.Steps) > 0 {

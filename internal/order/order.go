@@ -269,9 +269,13 @@ type Service struct {
 	// ApproveWithin is how long an order may await approval (DefaultApproveWithin when
 	// zero); reserved stock is not held longer than that.
 	ApproveWithin time.Duration
-	// TaxRate is the VAT rate lines are invoiced at (13 % goods when zero; per-category
-	// rates come with invoices).
+	// TaxRate is the VAT rate lines are invoiced at when their category sets none (13 %
+	// goods when zero).
 	TaxRate money.Rate
+	// TaxRates, when set, returns the VAT rate of each product from its category (or the
+	// nearest ancestor's); products absent from the map take TaxRate. Checkout records
+	// the rate on every line.
+	TaxRates func(ctx context.Context, productIDs []string) (map[string]money.Rate, error)
 }
 
 func (s *Service) now() time.Time {

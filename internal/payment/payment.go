@@ -255,6 +255,9 @@ type Service struct {
 	Messages  *notify.Service
 	Providers map[string]Provider
 	Now       func() time.Time
+	// OnRefund, when set, is told of every refund in the refund's own transaction
+	// (invoice.Service.Refunded: red-letter reversal of an issued invoice).
+	OnRefund func(ctx context.Context, orderID, ref string, amount money.Fen) error
 }
 
 func (s *Service) now() time.Time {

@@ -149,6 +149,11 @@ func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orde
 		if err := s.Orders.CancelPaid(ctx, p, o, r.Reason); err != nil {
 			return err
 		}
+		if s.OnRefund != nil {
+			if err := s.OnRefund(ctx, o.ID, "refund:"+r.ID, r.Amount); err != nil {
+				return err
+			}
+		}
 		// The provider's refund is the last step: if it fails, nothing above is kept.
 		ref, err := pr.Refund(ctx, pay, r.Amount, r.ID)
 		if err != nil {

@@ -144,7 +144,35 @@ func (s *Store) Payments(ctx context.Context, f payment.Filter) ([]payment.Payme
 	if f.State != "" {
 		where, args = append(where, "p.state = ?"), append(args, string(f.State))
 	}
-	return s.queryPayments(ctx, strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY p.created_at DESC, p.id DESC LIMIT %d", f.Limit), args...)
+	list, err := s.queryPayments(ctx, strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY p.created_at DESC, p.id DESC LIMIT %d", f.Limit), args...)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	// The orders each payment covers, in one query for the whole page.
+	ids := make([]any, len(list))
+	at := map[string]int{}
+	for i, p := range list {
+		ids[i], at[p.ID] = p.ID, i
+	}
+	rows, err := s.DB.Query(ctx, `SELECT po.payment_id, po.order_id, o.number, po.amount_fen FROM payment_orders po JOIN orders o ON o.id = po.order_id
+		WHERE po.payment_id IN (`+db.Placeholders(len(ids))+`) ORDER BY o.number`, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("store: payment orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid string
+		var o payment.OrderPart
+		var amt int64
+		if err := rows.Scan(&pid, &o.OrderID, &o.Number, &amt); err != nil {
+			return nil, err
+		}
+		o.Amount = money.Fen(amt)
+		if i, ok := at[pid]; ok {
+			list[i].Orders = append(list[i].Orders, o)
+		}
+	}
+	return list, rows.Err()
 }
 
 // PaymentsOfOrder lists the payments covering an order.

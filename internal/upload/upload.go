@@ -48,7 +48,11 @@ const (
 	DWG  Kind = "dwg"  // AutoCAD drawing
 	DXF  Kind = "dxf"  // drawing exchange format, text or binary
 	STEP Kind = "step" // ISO 10303-21 3D model
-	ZIP  Kind = "zip"  // ZIP and ZIP-based files (xlsx, docx), bounded and inspected
+	ZIP  Kind = "zip"  // ZIP and ZIP-based files (xlsx, docx, ofd), bounded and inspected
+	// XML is accepted only where a field asks for it (the 数电票's legal copy): well-formed,
+	// UTF-8, without a DTD or processing instructions, never HTML or SVG, and always
+	// served as a download.
+	XML Kind = "xml"
 )
 
 type kindInfo struct {
@@ -69,6 +73,7 @@ var kindInfos = map[Kind]kindInfo{
 	DXF:  {"DXF", ".dxf", "image/vnd.dxf", false, []string{".dxf"}},
 	STEP: {"STEP", ".step", "model/step", false, []string{".step", ".stp"}},
 	ZIP:  {"ZIP", ".zip", "application/zip", false, []string{".zip"}},
+	XML:  {"XML", ".xml", "application/xml", false, []string{".xml"}},
 }
 
 // IsImage reports whether k is a raster image Zhuchao can decode and scale.
@@ -157,6 +162,12 @@ func Validate(name string, data []byte, allowed Kinds, maxBytes int64) (Detected
 		return Detected{}, fileErr(errs.TooLarge, "err.upload_too_large", FormatBytes(maxBytes))
 	}
 	kind, why := Sniff(data)
+	if kind == "" && allowed.Has(XML) && looksXML(data) {
+		if err := checkXML(data); err != nil {
+			return Detected{}, err
+		}
+		kind, why = XML, ""
+	}
 	if kind == "" || !allowed.Has(kind) {
 		if why == "" {
 			why = "kind " + string(kind) + " not accepted here"
@@ -407,6 +418,11 @@ func checkZip(b []byte) (*officeType, error) {
 			return nil, fileErr(errs.Invalid, "err.upload_corrupt").Wrap(fmt.Errorf("upload: zip %q: %w", f.Name, err))
 		}
 		budget -= n
+	}
+	if names["OFD.xml"] {
+		// OFD (GB/T 33190), the format of Chinese e-invoices: a ZIP package with OFD.xml
+		// at its root.
+		return &officeType{".ofd", "application/ofd"}, nil
 	}
 	if names["[Content_Types].xml"] {
 		for _, f := range zr.File {

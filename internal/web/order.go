@@ -326,8 +326,9 @@ type orderData struct {
 	ExclTotal  int64
 	TaxTotal   int64
 	StepStatus []stepView
-	Pay        *orderPayView  // paying and refunding (payment.go)
-	Ship       *orderShipView // shipping, tracking, receipt, release (fulfil.go)
+	Pay        *orderPayView     // paying and refunding (payment.go)
+	Ship       *orderShipView    // shipping, tracking, receipt, release (fulfil.go)
+	Invoice    *orderInvoiceView // invoices (invoice.go)
 }
 
 type stepView struct {
@@ -351,6 +352,7 @@ func (h *Handler) orderDetail(w http.ResponseWriter, r *http.Request, status int
 	d := orderData{Order: o, Base: base, CanCancel: order.CanCancel(p, o), CanDecide: order.CanDecide(p, o)}
 	d.Pay = h.orderPay(r, p, o)
 	d.Ship = h.orderShip(r, p, o)
+	d.Invoice = h.orderInvoice(r, p, o)
 	for _, l := range o.Lines {
 		excl, tax := l.Tax()
 		d.Lines = append(d.Lines, orderLineView{Line: l, Excl: int64(excl), Tax: int64(tax)})

@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/seo"
 )
 
@@ -49,6 +50,7 @@ type Page struct {
 	Query      string
 	Path       string
 	Flash      string
+	Unread     int64 // the signed-in organisation's unread messages (the header's bell)
 	Form       *Form
 	Data       any
 	// SEO is what the head tells search engines (seo.go); nil takes the defaults.
@@ -179,10 +181,7 @@ var funcs = template.FuncMap{
 	// pct formats basis points as a percentage.
 	"pct": func(v any) string { bp := toInt(v); return fmt.Sprintf("%d.%02d%%", bp/100, bp%100) },
 	// yuan formats fen as ¥1,234.50.
-	"yuan": func(v any) string {
-		fen := toInt(v)
-		return "¥" + groupDigits(fen/100) + fmt.Sprintf(".%02d", abs(fen%100))
-	},
+	"yuan": func(v any) string { return money.FormatYuan(money.Fen(toInt(v))) },
 	// price formats a unit price in 0.0001 yuan, keeping at least two decimals.
 	"price": priceText,
 	"date": func(t time.Time) string {
@@ -317,6 +316,9 @@ func (h *Handler) fillPage(r *http.Request, pg *Page) {
 	pg.base = h.baseURL(r)
 	if pg.Categories == nil {
 		pg.Categories = h.categories(r.Context())
+	}
+	if pg.P != nil && h.Notify != nil {
+		pg.Unread = h.Notify.Unread(r.Context(), pg.P)
 	}
 	if pg.Flash == "" && h.sessions != nil {
 		pg.Flash = h.sessions.PopString(r.Context(), "flash")

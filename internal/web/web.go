@@ -26,6 +26,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/httpx"
 	"github.com/zhuchao/zhuchao/internal/i18n"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/notify"
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
@@ -69,6 +70,7 @@ type Deps struct {
 	Payment  *payment.Service
 	RFQ      *rfq.Service
 	Fulfil   *fulfil.Service
+	Invoice  *invoice.Service
 	Sessions *scs.SessionManager
 	Site     Site
 
@@ -220,6 +222,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerRFQ(mux)
 	h.registerReorder(mux)
 	h.registerFulfil(mux)
+	h.registerInvoice(mux)
+	h.registerNotify(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
