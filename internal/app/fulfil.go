@@ -20,7 +20,7 @@ import (
 const FulfilSweepEvery = time.Minute
 
 func (a *App) newFulfil(now func() time.Time) *fulfil.Service {
-	return &fulfil.Service{DB: a.DB, Store: a.Store, Orders: a.Order, Ledger: a.Ledger, Messages: a.Notify, Now: now}
+	return &fulfil.Service{DB: a.DB, Store: a.Store, Orders: a.Order, Ledger: a.Ledger, Messages: a.Notify, Audit: a.Store, Now: now}
 }
 
 // ConfigureFulfil sets the inspection window and, when configured, Kuaidi100 tracking.

@@ -25,6 +25,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
@@ -307,6 +308,9 @@ type Service struct {
 	InspectDays int
 	// Tracker subscribes shipments to a tracking service; nil keeps tracking manual.
 	Tracker Tracker
+	// Audit records staff's money moves (release, payout batches, payouts paid); nil
+	// records nothing.
+	Audit audit.Store
 }
 
 func (s *Service) now() time.Time {
@@ -328,6 +332,15 @@ func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
 // staff allows platform staff who move money: admins and ops managers.
 func staff(p *identity.Principal) bool {
 	return p != nil && p.Is(identity.Platform) && p.Has(identity.Admin, identity.OpsManager)
+}
+
+// audit records a staff action in the caller's transaction.
+func (s *Service) audit(ctx context.Context, p *identity.Principal, action, objType, objID, detail string) error {
+	if s.Audit == nil {
+		return nil
+	}
+	return audit.Log(ctx, s.Audit, audit.Entry{At: s.now(), ActorID: p.User.ID, ActorName: p.User.DisplayName, OrgID: p.Org.ID,
+		Action: action, ObjectType: objType, ObjectID: objID, Detail: detail})
 }
 
 func (s *Service) send(ctx context.Context, orgID, key, link string, args ...string) error {

@@ -69,7 +69,7 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	f.led = ledger.NewService(d, st, now)
 	f.pay = &payment.Service{DB: d, Store: st, Ledger: f.led, Orders: f.ord, Messages: msgs, Now: now,
 		Providers: map[string]payment.Provider{payment.Sandbox: payment.SandboxProvider{}}}
-	f.ful = &fulfil.Service{DB: d, Store: st, Orders: f.ord, Ledger: f.led, Messages: msgs, Now: now}
+	f.ful = &fulfil.Service{DB: d, Store: st, Orders: f.ord, Ledger: f.led, Messages: msgs, Audit: st, Now: now}
 	err := d.WithTx(ctx, func(ctx context.Context) error {
 		root := &catalog.Category{Code: "fasteners", NameZH: "紧固件", NameEN: "Fasteners", Path: "/fasteners/"}
 		if err := st.AddCategory(ctx, root); err != nil {

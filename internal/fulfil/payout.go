@@ -55,7 +55,13 @@ func (s *Service) SetAccount(ctx context.Context, p *identity.Principal, a Accou
 		return nil, err
 	}
 	a.SupplierID, a.UpdatedBy, a.UpdatedAt = p.Org.ID, p.User.DisplayName, s.now()
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Store.PutSettlementAccount(ctx, &a) })
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.Store.PutSettlementAccount(ctx, &a); err != nil {
+			return err
+		}
+		// A change of where the money goes is a security event: kept, masked.
+		return s.audit(ctx, p, "settle.account", "supplier", p.Org.ID, a.Bank+" "+a.Masked())
+	})
 	return &a, err
 }
 
@@ -137,7 +143,7 @@ func (s *Service) CreateBatch(ctx context.Context, p *identity.Principal) (*Batc
 			}
 		}
 		out = b
-		return nil
+		return s.audit(ctx, p, "settle.payout_batch", "payout_batch", b.ID, fmt.Sprintf("%s %d", b.Number, len(b.Payouts)))
 	})
 	return out, err
 }
@@ -198,6 +204,9 @@ func (s *Service) MarkPaid(ctx context.Context, p *identity.Principal, payoutID,
 			return errs.E(errs.Conflict, "ship.err.payout_paid")
 		}
 		out = po
+		if err := s.audit(ctx, p, "settle.payout_paid", "payout", po.ID, po.SupplierName+" "+po.Amount.String()+" "+bankRef); err != nil {
+			return err
+		}
 		return s.send(ctx, po.SupplierID, "ship.msg.payout_paid", "/seller/payouts", po.Amount.String(), bankRef)
 	})
 	return out, err

@@ -94,6 +94,13 @@ func TestPayouts(t *testing.T) {
 		if okN != 1 || f.balance(ledger.Payable(f.sups[0].ID)) != 0 {
 			t.Fatalf("paid %d times, payable %s", okN, f.balance(ledger.Payable(f.sups[0].ID)))
 		}
+		// Staff's money moves and the account change are in the audit log, once each.
+		for action, want := range map[string]int{"settle.payout_paid": 1, "settle.payout_batch": 1, "settle.account": 1} {
+			var n int
+			if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = ?`, action).Scan(&n); err != nil || n != want {
+				t.Fatalf("audit %s: %d %v", action, n, err)
+			}
+		}
 		// The statement of the month: two settlements, one payout, 0 → 0.
 		f.clk.add(time.Hour)
 		st, err := f.ful.StatementOf(ctx, f.supP[0], "", "2026-11")

@@ -154,8 +154,10 @@ func (s *Service) Release(ctx context.Context, p *identity.Principal, orderID st
 		if err != nil {
 			return err
 		}
-		out, err = s.release(ctx, o)
-		return err
+		if out, err = s.release(ctx, o); err != nil {
+			return err
+		}
+		return s.audit(ctx, p, "settle.release", "order", o.ID, o.Number+" "+out.Gross.String()+" "+out.Commission.String()+" "+out.Net.String())
 	})
 	return out, err
 }
