@@ -88,6 +88,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 		a.RegisterSEOPush(ctx, r, cfg)
 		a.RegisterOrderJobs(ctx, r)
 		a.RegisterRFQJobs(ctx, r)
+		a.RegisterAftersaleJobs(ctx, r)
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

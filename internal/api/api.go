@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,7 @@ type Deps struct {
 	Order       *order.Service
 	Payment     *payment.Service
 	RFQ         *rfq.Service
+	Aftersale   *aftersale.Service
 }
 
 // API serves /api/v1.
@@ -104,6 +106,7 @@ func New(d Deps) *API {
 	a.addOrderRoutes()
 	a.addPaymentRoutes()
 	a.addRFQRoutes()
+	a.addAftersaleRoutes()
 	return a
 }
 

@@ -105,7 +105,7 @@ func (a *API) Spec() obj {
 					"description": "Retries with the same key and body replay the first response; the same key with another body is refused (422); a concurrent request with the key gets 409."},
 				"AcceptLanguage": obj{"name": "Accept-Language", "in": "header", "required": false, "schema": obj{"type": "string"}, "description": "zh-CN (default) or en, for messages"},
 			},
-			"schemas": merged(schemas(), buyerSchemas(), orderSchemas(), paymentSchemas(), rfqSchemas()),
+			"schemas": merged(schemas(), buyerSchemas(), orderSchemas(), paymentSchemas(), rfqSchemas(), aftersaleSchemas()),
 		},
 	}
 }

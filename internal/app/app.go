@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/api"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -51,6 +52,8 @@ type App struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
+	// Aftersale runs after-sales cases, disputes and arbitration.
+	Aftersale *aftersale.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -89,6 +92,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	a.Payment = a.newPayment(now)
 	a.RFQ = newRFQ(a, st, now)
+	a.Aftersale = newAftersale(a, st, now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -128,7 +132,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Aftersale: a.Aftersale}),
 	}
 	s.Build()
 	return s, nil
