@@ -31,7 +31,7 @@ func caseLink(side Side, id string) string {
 	case SupplierSide:
 		return "/seller/aftersale/" + id
 	case StaffSide:
-		return "/staff/aftersale/" + id
+		return "/admin/aftersale/" + id
 	}
 	return "/buyer/aftersale/" + id
 }

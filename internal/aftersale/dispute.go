@@ -27,7 +27,7 @@ func disputeLink(side Side, id string) string {
 	case SupplierSide:
 		return "/seller/disputes/" + id
 	case StaffSide:
-		return "/staff/disputes/" + id
+		return "/admin/disputes/" + id
 	}
 	return "/buyer/disputes/" + id
 }

@@ -326,7 +326,8 @@ type orderData struct {
 	ExclTotal  int64
 	TaxTotal   int64
 	StepStatus []stepView
-	Pay        *orderPayView // paying and refunding (payment.go)
+	Pay        *orderPayView   // paying and refunding (payment.go)
+	After      *orderAfterView // after-sales and disputes (aftersale.go)
 }
 
 type stepView struct {
@@ -349,6 +350,7 @@ func (h *Handler) orderDetail(w http.ResponseWriter, r *http.Request, status int
 	_, base := area(r)
 	d := orderData{Order: o, Base: base, CanCancel: order.CanCancel(p, o), CanDecide: order.CanDecide(p, o)}
 	d.Pay = h.orderPay(r, p, o)
+	d.After = h.orderAfter(r, p, o)
 	for _, l := range o.Lines {
 		excl, tax := l.Tax()
 		d.Lines = append(d.Lines, orderLineView{Line: l, Excl: int64(excl), Tax: int64(tax)})

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -66,8 +67,10 @@ type Deps struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
-	Sessions *scs.SessionManager
-	Site     Site
+	// Aftersale runs after-sales cases, disputes and arbitration.
+	Aftersale *aftersale.Service
+	Sessions  *scs.SessionManager
+	Site      Site
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -192,6 +195,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerOrder(mux)
 	h.registerPayment(mux)
 	h.registerRFQ(mux)
+	h.registerAftersale(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
