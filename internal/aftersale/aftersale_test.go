@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -686,6 +687,85 @@ func TestProposalAcceptedByBothAndWithdraw(t *testing.T) {
 		if dp2, err = f.svc.Withdraw(ctx, f.sups[0], dp2.ID); err != nil || dp2.State != aftersale.DWithdrawn || f.holds(o.ID) != 0 {
 			t.Fatalf("withdraw: %+v %v", dp2, err)
 		}
+		f.mustClean()
+	})
+}
+
+func TestExchangeAndFaults(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		o := f.paidOrder(b, 100, order.Received)
+		// Exchange: agree with a return address, ship back, confirm, reship; no money moves.
+		c, err := f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.Exchange, Reason: "wrong_item", Qty: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "offer", Amount: 1, ReturnAddress: "x"})
+		wantField(t, err, "amount")
+		if _, err = f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "agree", ReturnAddress: "宁波市北仑区 换货仓"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Reship(ctx, f.sups[0], c.ID, "顺丰", "SF1")
+		wantCode(t, err, errs.Conflict)
+		_, err = f.svc.ShipReturn(ctx, b.p, c.ID, "顺丰", "")
+		wantField(t, err, "waybill")
+		if _, err = f.svc.ShipReturn(ctx, b.p, c.ID, "德邦", "DPK2026"); err != nil {
+			t.Fatal(err)
+		}
+		if c, err = f.svc.ConfirmReturn(ctx, f.sups[0], c.ID); err != nil || c.State != aftersale.Returned || f.holds(o.ID) != 1 {
+			t.Fatalf("confirm: %+v %v", c, err)
+		}
+		if c, err = f.svc.Reship(ctx, f.sups[0], c.ID, "顺丰", "SF2026"); err != nil || c.State != aftersale.Exchanged || c.ReshipWaybill != "SF2026" || f.holds(o.ID) != 0 {
+			t.Fatalf("reship: %+v %v", c, err)
+		}
+		if f.escrow(o.ID) != o.Total {
+			t.Fatalf("an exchange moved money: %s", f.escrow(o.ID))
+		}
+
+		// A fault after the refund's ledger posting keeps nothing: no refund, no money moved,
+		// the case still awaiting its answer, the hold still there; then it goes through.
+		c, err = f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "quality", Qty: 1, Amount: 125})
+		if err != nil {
+			t.Fatal(err)
+		}
+		boom := fmt.Errorf("injected")
+		d.Hook = func(_ context.Context, p string) error {
+			if p == aftersale.FaultAfterRefund {
+				return boom
+			}
+			return nil
+		}
+		if _, err := f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "agree"}); err == nil || !strings.Contains(err.Error(), "injected") {
+			t.Fatalf("want the injected fault, got %v", err)
+		}
+		d.Hook = nil
+		if f.escrow(o.ID) != o.Total || f.count(`SELECT COUNT(*) FROM aftersale_refunds`) != 0 || f.holds(o.ID) != 1 {
+			t.Fatal("a failed refund left something behind")
+		}
+		if c, _ = f.svc.Get(ctx, b.p, c.ID); c.State != aftersale.Requested {
+			t.Fatalf("state %s", c.State)
+		}
+		if _, err := f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "agree"}); err != nil {
+			t.Fatal(err)
+		}
+		if f.escrow(o.ID) != o.Total-125 || f.holds(o.ID) != 0 {
+			t.Fatalf("escrow %s", f.escrow(o.ID))
+		}
+		// Evidence files are checked like photos.
+		dp, err := f.svc.OpenDispute(ctx, b.p, aftersale.DisputeInput{OrderID: o.ID, Claim: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.AddEvidence(ctx, b.p, dp.ID, "", []aftersale.FileInput{{Name: "../../etc/passwd.pdf", Data: []byte("#!/bin/sh\nrm -rf /")}})
+		wantField(t, err, "files")
+		dp, err = f.svc.AddEvidence(ctx, b.p, dp.ID, "", []aftersale.FileInput{{Name: "../../报告.png", Data: photo(t)}})
+		if err != nil || len(dp.Files) != 1 || strings.Contains(dp.Files[0].Name, "/") {
+			t.Fatalf("evidence: %+v %v", dp, err)
+		}
+		_, err = f.svc.AddEvidence(ctx, b.p, dp.ID, "", nil)
+		wantField(t, err, "text")
 		f.mustClean()
 	})
 }

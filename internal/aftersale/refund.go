@@ -2,6 +2,7 @@ package aftersale
 
 import (
 	"context"
+	"strings"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -73,8 +74,11 @@ func (s *Service) refund(ctx context.Context, p *identity.Principal, o *order.Or
 	if err := s.Orders.Store.Emit(ctx, order.Topic, o.ID); err != nil {
 		return nil, err
 	}
-	// The provider's refund is the last step: if it fails, nothing above is kept.
-	pref, err := pr.Refund(ctx, pay, amount, r.ID)
+	// The provider's refund is the last step: if it fails, nothing above is kept. Its
+	// reference (out_refund_no) is the case's or dispute's, not this attempt's, so a
+	// transaction retried after the provider was called asks for the same refund again
+	// and the provider, deduplicating by reference, pays once.
+	pref, err := pr.Refund(ctx, pay, amount, strings.ReplaceAll(ref, ":", "-"))
 	if err != nil {
 		return nil, err
 	}
