@@ -351,6 +351,11 @@ func TestRefundOnlyThroughLedger(t *testing.T) {
 		if f.escrow(o.ID) != 11_250 || f.count(`SELECT COUNT(*) FROM ledger_transactions WHERE kind = ?`, aftersale.KindRefund) != 1 {
 			t.Fatal("a second answer moved money")
 		}
+		// In-site messages: the supplier heard of the case, the buyer of the refund.
+		if f.count(`SELECT COUNT(*) FROM messages WHERE org_id = ? AND msg_key = 'aftersale.msg.case_opened'`, f.sups[0].Org.ID) != 1 ||
+			f.count(`SELECT COUNT(*) FROM messages WHERE org_id = ? AND msg_key = 'aftersale.msg.refunded'`, b[0].p.Org.ID) != 1 {
+			t.Fatal("missing in-site messages")
+		}
 		rs, err := f.svc.Refunds(ctx, f.cs, 0)
 		if err != nil || len(rs) != 1 || rs[0].ProviderRef == "" || rs[0].Amount != 1_250 {
 			t.Fatalf("refunds: %+v %v", rs, err)

@@ -441,8 +441,10 @@ func (s *Service) AcceptProposal(ctx context.Context, p *identity.Principal, id 
 			return errs.E(errs.Forbidden, "aftersale.err.not_your_step")
 		}
 		if !(d.BuyerAccepted && d.SupplierAccepted) {
-			_, err := s.saveDispute(ctx, p, d, DProposed, side, "accept", "", d.Proposal)
-			return err
+			if _, err := s.saveDispute(ctx, p, d, DProposed, side, "accept", "", d.Proposal); err != nil {
+				return err
+			}
+			return s.notifyDispute(ctx, d, other(side), "aftersale.msg.proposal_accepted")
 		}
 		if d.Proposal > 0 {
 			if _, err := s.refund(ctx, p, o, "", d.ID, d.Proposal); err != nil {

@@ -62,6 +62,23 @@ func TestAftersaleHTTP(t *testing.T) {
 				t.Fatalf("bad input %s: %d %s", bad, r.StatusCode, r.Body)
 			}
 		}
+		// The order page offers 申请售后 per line; the form refuses a renamed executable.
+		if r := a.Get("/buyer/orders/" + oid); r.StatusCode != 200 || !strings.Contains(r.Body, "/buyer/orders/"+oid+"/aftersale?line=1") {
+			t.Fatalf("order page: %d", r.StatusCode)
+		}
+		if r := a.Get("/buyer/orders/" + oid + "/aftersale?line=1"); r.StatusCode != 200 || !strings.Contains(r.Body, `name="photos"`) {
+			t.Fatalf("case form: %d", r.StatusCode)
+		}
+		if r := b.Get("/buyer/orders/" + oid + "/aftersale?line=1"); r.StatusCode != 404 {
+			t.Fatalf("another buyer's case form: %d", r.StatusCode)
+		}
+		mf, mct := servertest.Multipart(url.Values{"order_id": {oid}, "line": {"1"}, "kind": {"refund_only"}, "reason": {"damaged"}, "qty": {"1"}, "amount": {"0.50"}}, map[string]struct {
+			Name string
+			Data []byte
+		}{"photos": {Name: "photo.jpg", Data: []byte("MZ\x90\x00\x03 this is an executable")}})
+		if r := a.Do("POST", "/buyer/aftersale", mct, mf); r.StatusCode < 400 || r.StatusCode >= 500 || countRows(t, d, `SELECT COUNT(*) FROM aftersale_cases`) != 0 {
+			t.Fatalf("executable photo: %d", r.StatusCode)
+		}
 		c1 := a.JSON("POST", "/api/v1/aftersale/cases", body, "Idempotency-Key", "case-1")
 		c2 := a.JSON("POST", "/api/v1/aftersale/cases", body, "Idempotency-Key", "case-1")
 		if c1.StatusCode != 201 || c1.Body != c2.Body {
