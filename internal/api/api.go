@@ -8,12 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/channel"

@@ -5,7 +5,6 @@ package web
 
 import (
 	"context"
-	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -67,10 +67,8 @@ type Deps struct {
 	Order    *order.Service
 	Payment  *payment.Service
 	RFQ      *rfq.Service
-	// Aftersale runs after-sales cases, disputes and arbitration.
-	Aftersale *aftersale.Service
-	Sessions  *scs.SessionManager
-	Site      Site
+	Sessions *scs.SessionManager
+	Site     Site
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -83,6 +81,8 @@ type Deps struct {
 	// Channels runs channel pages and campaigns; SearchRules the ranking rules and synonyms.
 	Channels    *channel.Service
 	SearchRules *channel.Rules
+	// Aftersale runs after-sales cases, disputes and arbitration.
+	Aftersale *aftersale.Service
 }
 
 // Handler serves the pages.
