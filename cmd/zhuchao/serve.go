@@ -90,6 +90,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, d *db.DB, stdout io.
 		a.RegisterFulfilJobs(ctx, r)
 		a.RegisterRFQJobs(ctx, r)
 		a.RegisterNotifyJobs(r)
+		a.RegisterAftersaleJobs(ctx, r)
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

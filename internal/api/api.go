@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/channel"
@@ -50,6 +51,7 @@ type Deps struct {
 	RFQ         *rfq.Service
 	Fulfil      *fulfil.Service
 	Invoice     *invoice.Service
+	Aftersale   *aftersale.Service
 }
 
 // API serves /api/v1.
@@ -113,6 +115,7 @@ func New(d Deps) *API {
 	a.addFulfilRoutes()
 	a.addInvoiceRoutes()
 	a.addNotifyRoutes()
+	a.addAftersaleRoutes()
 	return a
 }
 

@@ -111,6 +111,7 @@ func (a *API) Spec() obj {
 				fulfilSchemas(),
 				invoiceSchemas(),
 				notifySchemas(),
+				aftersaleSchemas(),
 			),
 		},
 	}
@@ -121,6 +122,9 @@ func merged(sets ...obj) obj {
 	out := obj{}
 	for _, s := range sets {
 		for k, v := range s {
+			if _, dup := out[k]; dup {
+				panic("api: two schemas named " + k) // one would hide the other
+			}
 			out[k] = v
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/api"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -56,6 +57,8 @@ type App struct {
 	// Fulfil ships, inspects, releases escrow and pays suppliers out.
 	Fulfil  *fulfil.Service
 	Invoice *invoice.Service
+	// Aftersale runs after-sales cases, disputes and arbitration.
+	Aftersale *aftersale.Service
 
 	// CatalogEdit edits categories, parameter templates and products.
 	CatalogEdit *catalog.Service
@@ -96,6 +99,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.RFQ = newRFQ(a, st, now)
 	a.Fulfil = a.newFulfil(now)
 	a.Invoice = newInvoice(a, st, now)
+	a.Aftersale = newAftersale(a, st, now)
 	seg, err := search.SharedSegmenter()
 	if err != nil {
 		panic("app: the embedded segmentation dictionary does not load: " + err.Error())
@@ -128,7 +132,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	wh, err := web.New(web.Deps{
 		Identity: a.Identity, Catalog: a.Store, Audit: a.Store, Stats: a.Store, Sessions: sessions, Supplier: a.Supplier,
-		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Invoice: a.Invoice, Site: site,
+		Stores: a.Stores, Files: a.Store, Notify: a.Notify, Fees: a.Fees, Deposit: a.Deposit, Standing: a.Standing, Bulk: a.Bulk, Freight: a.Freight, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Invoice: a.Invoice, Aftersale: a.Aftersale, Site: site,
 		CatalogEdit: a.CatalogEdit, Search: a.Search, SearchStats: a.Store,
 		Sitemaps: &seo.Sitemaps{Sources: a.Store.SitemapSources()},
 		Channels: a.Channels, SearchRules: a.SearchRules,
@@ -138,7 +142,7 @@ func (a *App) Server(cfg config.Config, site web.Site, version string) (*server.
 	}
 	s := &server.Server{
 		Config: cfg, DB: a.DB, Identity: a.Identity, Sessions: sessions, Web: wh, Version: version,
-		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Invoice: a.Invoice}),
+		API: api.New(api.Deps{Identity: a.Identity, Catalog: a.Store, Idempotency: a.Store, Supplier: a.Supplier, Deposit: a.Deposit, Stores: a.Stores, Notify: a.Notify, CatalogEdit: a.CatalogEdit, Search: a.Search, Channels: a.Channels, Buyer: a.Buyer, Order: a.Order, Payment: a.Payment, RFQ: a.RFQ, Fulfil: a.Fulfil, Invoice: a.Invoice, Aftersale: a.Aftersale}),
 	}
 	s.Build()
 	return s, nil

@@ -225,6 +225,9 @@ func Seed(ctx context.Context, a *app.App, opt Options) (*Result, error) {
 	if err := seedInvoices(ctx, a); err != nil {
 		return nil, fmt.Errorf("demo: invoices: %w", err)
 	}
+	if err := seedAftersale(ctx, a); err != nil {
+		return nil, fmt.Errorf("demo: after-sales: %w", err)
+	}
 	_, err = d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`, seededKey,
 		fmt.Sprintf(`{"skus":%d,"seed":%d}`, opt.SKUs, opt.Seed), db.Millis(time.Now()))
 	if err != nil {

@@ -399,7 +399,8 @@ func (s *Store) Refunds(ctx context.Context, state payment.RefundState, limit in
 func (s *Store) PaymentTotals(ctx context.Context) ([]payment.Totals, error) {
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.number, o.state, o.total_fen,
 		COALESCE((SELECT SUM(po.amount_fen) FROM payment_orders po JOIN payments p ON p.id = po.payment_id WHERE po.order_id = o.id AND p.state = 'paid'), 0),
-		COALESCE((SELECT SUM(r.amount_fen) FROM payment_refunds r WHERE r.order_id = o.id AND r.state = 'refunded'), 0),
+		COALESCE((SELECT SUM(r.amount_fen) FROM payment_refunds r WHERE r.order_id = o.id AND r.state = 'refunded'), 0)
+			+ COALESCE((SELECT SUM(ar.amount_fen) FROM aftersale_refunds ar WHERE ar.order_id = o.id), 0),
 		COALESCE((SELECT st.gross_fen FROM settlements st WHERE st.order_id = o.id), 0),
 		COALESCE((SELECT b.balance FROM ledger_balances b WHERE b.account = 'escrow:' || CAST(o.id AS TEXT)), 0)
 		FROM orders o WHERE o.id IN (SELECT order_id FROM payment_orders) ORDER BY o.id`)

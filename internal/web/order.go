@@ -329,6 +329,7 @@ type orderData struct {
 	Pay        *orderPayView     // paying and refunding (payment.go)
 	Ship       *orderShipView    // shipping, tracking, receipt, release (fulfil.go)
 	Invoice    *orderInvoiceView // invoices (invoice.go)
+	After      *orderAfterView   // after-sales and disputes (aftersale.go)
 }
 
 type stepView struct {
@@ -353,6 +354,7 @@ func (h *Handler) orderDetail(w http.ResponseWriter, r *http.Request, status int
 	d.Pay = h.orderPay(r, p, o)
 	d.Ship = h.orderShip(r, p, o)
 	d.Invoice = h.orderInvoice(r, p, o)
+	d.After = h.orderAfter(r, p, o)
 	for _, l := range o.Lines {
 		excl, tax := l.Tax()
 		d.Lines = append(d.Lines, orderLineView{Line: l, Excl: int64(excl), Tax: int64(tax)})

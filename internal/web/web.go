@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/audit"
 	"github.com/zhuchao/zhuchao/internal/bulk"
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -85,6 +86,8 @@ type Deps struct {
 	// Channels runs channel pages and campaigns; SearchRules the ranking rules and synonyms.
 	Channels    *channel.Service
 	SearchRules *channel.Rules
+	// Aftersale runs after-sales cases, disputes and arbitration.
+	Aftersale *aftersale.Service
 }
 
 // Handler serves the pages.
@@ -224,6 +227,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerFulfil(mux)
 	h.registerInvoice(mux)
 	h.registerNotify(mux)
+	h.registerAftersale(mux)
 
 	// Anything else is a friendly 404.
 	h.route(mux, "/", httpx.Anyone, func(w http.ResponseWriter, r *http.Request) error {
