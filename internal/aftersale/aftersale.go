@@ -485,7 +485,13 @@ func (s *Service) send(ctx context.Context, orgID, key, link string, args ...str
 	if s.Notify == nil || orgID == "" {
 		return nil
 	}
-	return s.Notify.Send(ctx, orgID, "aftersale", key, link, args...)
+	kind := "aftersale"
+	switch key {
+	case "aftersale.msg.dispute_opened", "aftersale.msg.escalated", "aftersale.msg.evidence", "aftersale.msg.mediation",
+		"aftersale.msg.proposal", "aftersale.msg.proposal_accepted", "aftersale.msg.arbitrated", "aftersale.msg.resolved":
+		kind = "dispute" // a dispute's steps have deadlines: SMS by default
+	}
+	return s.Notify.Send(ctx, orgID, kind, key, link, args...)
 }
 
 func actor(p *identity.Principal) (id, name string) {

@@ -347,5 +347,12 @@ func (s *Service) send(ctx context.Context, orgID, key, link string, args ...str
 	if s.Messages == nil {
 		return nil
 	}
-	return s.Messages.Send(ctx, orgID, "order", key, link, args...)
+	kind := "order"
+	switch key {
+	case "ship.msg.shipped", "ship.msg.part_shipped":
+		kind = "shipment" // the buyer's inspection window starts: SMS by default
+	case "ship.msg.payout_paid", "ship.msg.settled":
+		kind = "payment"
+	}
+	return s.Messages.Send(ctx, orgID, kind, key, link, args...)
 }

@@ -86,6 +86,7 @@ var Kinds = []Kind{
 	{"payment", true, false},
 	{"payment_due", true, true},
 	{"shipment", true, true},
+	{"aftersale", true, false},
 	{"dispute", true, true},
 	{"invoice", true, false},
 	{"rfq", true, false},
