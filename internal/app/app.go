@@ -94,7 +94,7 @@ func New(d *db.DB, now func() time.Time) *App {
 	a.Bulk = &bulk.Service{DB: d, Catalog: a.CatalogEdit}
 	a.Freight = &freight.Service{DB: d, Store: st, Audit: st, Now: now}
 	a.Buyer = &buyer.Service{DB: d, Store: st, Audit: st, Now: now}
-	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
+	a.Order = &order.Service{DB: d, Store: st, Buyers: st, Now: now, Messages: a.Notify}
 	a.Payment = a.newPayment(now)
 	a.RFQ = newRFQ(a, st, now)
 	a.Fulfil = a.newFulfil(now)

@@ -21,6 +21,11 @@ func (a *App) RegisterOrderJobs(ctx context.Context, r *jobs.Runner) {
 		if n > 0 {
 			slog.InfoContext(ctx, "unpaid orders cancelled", "orders", n)
 		}
+		if m, rerr := a.Order.RemindUnpaid(ctx, 500); rerr != nil {
+			slog.ErrorContext(ctx, "remind unpaid orders", "err", rerr)
+		} else if m > 0 {
+			slog.InfoContext(ctx, "buyers reminded to pay", "orders", m)
+		}
 		if _, cerr := a.Payment.CloseStale(ctx); cerr != nil {
 			slog.ErrorContext(ctx, "close stale payments", "err", cerr)
 		}

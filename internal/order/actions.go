@@ -163,10 +163,14 @@ func (s *Service) Approve(ctx context.Context, p *identity.Principal, id string)
 		o.Approvals = append(o.Approvals, a)
 		ev := Event{OrderID: o.ID, Action: "approve", From: o.State, To: o.State, ActorID: p.User.ID, ActorName: p.User.DisplayName, At: now}
 		if pendingStep(o) < 0 {
-			if err := s.move(ctx, o, AwaitingPayment, now.Add(s.payWithin()), now); err != nil {
+			deadline := now.Add(s.payWithin())
+			if err := s.move(ctx, o, AwaitingPayment, deadline, now); err != nil {
 				return err
 			}
 			ev.To = AwaitingPayment
+			if err := s.told(ctx, o, AwaitingPayment, "approve", "", deadline); err != nil {
+				return err
+			}
 		}
 		if err := s.Store.AddEvents(ctx, []Event{ev}); err != nil {
 			return err
@@ -289,6 +293,9 @@ func (s *Service) cancel(ctx context.Context, p *identity.Principal, o *Order, a
 		ev.ActorID, ev.ActorName = p.User.ID, p.User.DisplayName
 	}
 	if err := s.Store.AddEvents(ctx, []Event{ev}); err != nil {
+		return err
+	}
+	if err := s.told(ctx, o, Cancelled, action, note, time.Time{}); err != nil {
 		return err
 	}
 	return s.Store.Emit(ctx, Topic, o.ID)

@@ -264,6 +264,13 @@ func (s *Service) Checkout(ctx context.Context, p *identity.Principal, in Checko
 		if err := s.Store.AddEvents(ctx, evs); err != nil {
 			return err
 		}
+		for _, o := range orders {
+			if o.State == AwaitingApproval {
+				if err := s.told(ctx, o, AwaitingApproval, "place", "", o.PayDeadline); err != nil {
+					return err
+				}
+			}
+		}
 		if err := s.DB.Fault(ctx, FaultPoints[4]); err != nil {
 			return err
 		}

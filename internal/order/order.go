@@ -205,6 +205,10 @@ type Filter struct {
 
 // Store persists carts and orders.
 type Store interface {
+	// DueReminders lists orders awaiting payment due in (now, by] not yet reminded.
+	DueReminders(ctx context.Context, now, by time.Time, limit int) ([]string, error)
+	// MarkReminded marks an order reminded; false when it already was.
+	MarkReminded(ctx context.Context, id string, at time.Time) (bool, error)
 	CartItems(ctx context.Context, orgID, userID string) ([]CartItem, error)
 	// PutCartItem inserts or replaces a cart item.
 	PutCartItem(ctx context.Context, orgID, userID string, it CartItem) error
@@ -266,6 +270,8 @@ type Service struct {
 	// PayWithin is the payment deadline after an order becomes payable (DefaultPayWithin
 	// when zero).
 	PayWithin time.Duration
+	// Messages tells buyer companies about their orders (nil: nobody is told).
+	Messages Sender
 	// ApproveWithin is how long an order may await approval (DefaultApproveWithin when
 	// zero); reserved stock is not held longer than that.
 	ApproveWithin time.Duration

@@ -340,6 +340,8 @@ func TestStateMachine(t *testing.T) {
 	}
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
+		told := &recorder{}
+		f.svc.Messages = told
 		ctx := context.Background()
 		bs := f.buyers(1, identity.Purchaser)
 		b := bs[0]
@@ -427,13 +429,21 @@ func TestStateMachine(t *testing.T) {
 		}
 
 		// o3 waits for approvers who never come: it has an approval deadline.
+		base := f.now
 		o3 := place()
 		if !o3.PayDeadline.Equal(f.now.Add(order.DefaultApproveWithin)) {
 			t.Errorf("approval deadline %v", o3.PayDeadline)
 		}
+		// Two hours before o1's payment deadline its buyer is reminded, once.
+		f.now = base.Add(order.DefaultPayWithin - time.Hour)
+		for i, want := range []int{1, 0} {
+			if n, err := f.svc.RemindUnpaid(ctx, 100); err != nil || n != want {
+				t.Errorf("remind run %d: %d, %v", i, n, err)
+			}
+		}
 		// The payment deadline passes: the job cancels o1 and gives its stock back, once;
 		// o3's approval deadline is still ahead.
-		f.now = f.now.Add(order.DefaultPayWithin + time.Minute)
+		f.now = base.Add(order.DefaultPayWithin + time.Minute)
 		for i, want := range []int{1, 0} {
 			n, err := f.svc.ExpireUnpaid(ctx, 100)
 			if err != nil || n != want {
@@ -457,6 +467,19 @@ func TestStateMachine(t *testing.T) {
 		}
 		if got := f.stock(k.ID); got != 1000 {
 			t.Errorf("stock after approval expiry %d, want 1000", got)
+		}
+		// The buyer company was told of each step, with the order's number first.
+		want := map[string]string{"order.msg.needs_approval": o1.Number + o2.Number + o3.Number, "order.msg.approved": o1.Number,
+			"order.msg.pay_soon": o1.Number, "order.msg.rejected": o2.Number, "order.msg.expired": o1.Number, "order.msg.approval_expired": o3.Number}
+		sent := map[string]string{}
+		for _, m := range told.msgs {
+			if m.org != b.p.Org.ID {
+				t.Errorf("message to %s", m.org)
+			}
+			sent[m.key] += m.args[0]
+		}
+		if fmt.Sprint(sent) != fmt.Sprint(want) {
+			t.Errorf("messages:\n got %v\nwant %v", sent, want)
 		}
 	})
 }
@@ -681,4 +704,23 @@ func TestZeroAmountOrder(t *testing.T) {
 			t.Errorf("stock %d after a refused checkout, want %d", got, before)
 		}
 	})
+}
+
+// recorder keeps the messages an order service sends.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []struct {
+		org, kind, key string
+		args           []string
+	}
+}
+
+func (r *recorder) Send(_ context.Context, orgID, kind, key, _ string, args ...string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, struct {
+		org, kind, key string
+		args           []string
+	}{orgID, kind, key, args})
+	return nil
 }

@@ -96,6 +96,11 @@ func (s *Service) PlaceQuoted(ctx context.Context, p *identity.Principal, in Quo
 		if err := s.Store.AddEvents(ctx, []Event{ev}); err != nil {
 			return err
 		}
+		if o.State == AwaitingApproval {
+			if err := s.told(ctx, o, AwaitingApproval, "place", "", o.PayDeadline); err != nil {
+				return err
+			}
+		}
 		if err := s.Store.Emit(ctx, Topic, o.ID); err != nil {
 			return err
 		}

@@ -541,6 +541,23 @@ func (s *Store) OrdersByCheckout(ctx context.Context, checkoutID string) ([]orde
 	return out, s.orderLines(ctx, out)
 }
 
+// DueReminders returns orders awaiting payment whose deadline falls in (now, by] and whose
+// buyer was not reminded yet.
+func (s *Store) DueReminders(ctx context.Context, now, by time.Time, limit int) ([]string, error) {
+	return s.strings(ctx, "due reminders", `SELECT id FROM orders WHERE state = ? AND pay_deadline > ? AND pay_deadline <= ? AND reminded_at = 0 ORDER BY pay_deadline LIMIT ?`,
+		string(order.AwaitingPayment), db.Millis(now), db.Millis(by), limit)
+}
+
+// MarkReminded records the reminder of an order; false when it was already reminded.
+func (s *Store) MarkReminded(ctx context.Context, id string, at time.Time) (bool, error) {
+	res, err := s.DB.Exec(ctx, `UPDATE orders SET reminded_at = ? WHERE id = ? AND reminded_at = 0`, db.Millis(at), id)
+	if err != nil {
+		return false, fmt.Errorf("store: mark reminded: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // DueUnpaid returns orders awaiting approval or payment whose step's deadline passed, oldest deadline first.
 func (s *Store) DueUnpaid(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	return s.strings(ctx, "due unpaid", `SELECT id FROM orders WHERE state IN (?, ?) AND pay_deadline > 0 AND pay_deadline <= ? ORDER BY pay_deadline LIMIT ?`,
