@@ -81,7 +81,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
-	write, err := sql.Open("sqlite", dsn)
+	write, err := openCachedSQLite(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
 	}
@@ -96,7 +96,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "query_only(1)", "temp_store(MEMORY)", "cache_size(-65536)"} {
 		rq.Add("_pragma", p)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	read, err := openCachedSQLite("file:" + path + "?" + rq.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("db: open sqlite reader: %w", err)

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/zhuchao/zhuchao/internal/db"
@@ -90,4 +91,73 @@ func TestRebind(t *testing.T) {
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
+}
+
+// TestStatementReuse runs the same statement inside the loop over its own rows (the
+// cached statement is busy, so a one-off one answers), more distinct statements than
+// the cache holds, a failing statement and then the same text again, in and out of a
+// transaction, and checks every answer.
+func TestStatementReuse(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ins := `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`
+		for i := range 5 {
+			if _, err := d.Exec(ctx, ins, fmt.Sprint("k", i), fmt.Sprint(i), i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q := `SELECT key, updated_at FROM settings WHERE updated_at >= ? ORDER BY key`
+		total := 5
+		check := func(ctx context.Context) {
+			t.Helper()
+			rows, err := d.Query(ctx, q, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for rows.Next() {
+				var k string
+				var at int
+				if err := rows.Scan(&k, &at); err != nil {
+					t.Fatal(err)
+				}
+				inner, err := d.Query(ctx, q, at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for inner.Next() {
+					n++
+				}
+				inner.Close()
+				if want := total - min(at, total-1); n != want {
+					t.Fatalf("inner query from %d: %d rows, want %d", at, n, want)
+				}
+				seen++
+			}
+			if err := rows.Close(); err != nil || seen != total {
+				t.Fatalf("outer query: %d rows, %v", seen, err)
+			}
+		}
+		check(ctx)
+		if d.Engine == db.SQLite { // pgx runs one query at a time on a connection
+			if err := d.WithTx(ctx, func(ctx context.Context) error { check(ctx); return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 600 {
+			var n int
+			if err := d.QueryRow(ctx, fmt.Sprintf(`SELECT COUNT(*) + %d FROM settings`, i)).Scan(&n); err != nil || n != 5+i {
+				t.Fatalf("distinct statement %d: %d, %v", i, n, err)
+			}
+		}
+		if _, err := d.Exec(ctx, ins, "k1", "again", 1); !db.IsUniqueViolation(err) {
+			t.Fatalf("want unique violation, got %v", err)
+		}
+		if _, err := d.Exec(ctx, ins, "k9", "9", 9); err != nil {
+			t.Fatalf("the statement after its failure: %v", err)
+		}
+		total = 6
+		check(ctx)
+	})
 }
