@@ -8,6 +8,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -40,6 +41,9 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	binds  sync.Map // query text -> rebound text (PostgreSQL)
+	// fullSync: SQLite waits for the disk at every commit (synchronous=FULL), so
+	// Relaxed transactions lower it for their own commit.
+	fullSync bool
 	// Hook, when set, is called at named points inside transactions; tests use it to
 	// inject faults between write steps.
 	Hook func(ctx context.Context, point string) error
@@ -107,7 +111,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read}, nil
+	return &DB{Engine: SQLite, write: write, read: read, fullSync: strings.EqualFold(syncMode, "FULL") || strings.EqualFold(syncMode, "EXTRA")}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
@@ -188,11 +192,53 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) err
 	return err
 }
 
+type relaxedKey struct{}
+
+// Relaxed marks the transaction that WithTx begins with ctx as one that moves no money
+// and whose loss on a power failure is harmless (a cart edit, an idempotency key's
+// claim): on SQLite with synchronous=FULL it commits without waiting for the disk
+// (synchronous=NORMAL for that commit). SQLite's write-ahead log keeps commits in
+// order, so the next ordinary commit makes it durable too; a process crash loses
+// nothing either way. Other engines and settings ignore the mark.
+func Relaxed(ctx context.Context) context.Context { return context.WithValue(ctx, relaxedKey{}, true) }
+
 func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	if d.Engine == SQLite && d.fullSync && ctx.Value(relaxedKey{}) != nil {
+		return d.runRelaxedTx(ctx, fn)
+	}
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
+	return d.finishTx(ctx, tx, fn)
+}
+
+// runRelaxedTx runs fn in a transaction on the writer with synchronous=NORMAL, and
+// puts FULL back before the connection serves anyone else; a connection whose setting
+// could not be put back is thrown away.
+func (d *DB) runRelaxedTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	c, err := d.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("db: writer: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+		return fmt.Errorf("db: relax: %w", err)
+	}
+	defer func() {
+		if _, e := c.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); e != nil {
+			_ = c.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	return d.finishTx(ctx, tx, fn)
+}
+
+// finishTx runs fn in tx and commits, or rolls back on an error or a panic.
+func (d *DB) finishTx(ctx context.Context, tx *sql.Tx, fn func(ctx context.Context) error) (err error) {
 	st := &txState{tx: tx, engine: d.Engine}
 	defer func() {
 		if p := recover(); p != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/zhuchao/zhuchao/internal/db"
@@ -160,4 +161,55 @@ func TestStatementReuse(t *testing.T) {
 		total = 6
 		check(ctx)
 	})
+}
+
+// TestRelaxedCommit: a Relaxed transaction on SQLite with synchronous=FULL commits with
+// NORMAL, and the writer is back on FULL for the next transaction, also after a failed
+// or panicking relaxed one.
+func TestRelaxedCommit(t *testing.T) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "relaxed.db"), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	level := func(ctx context.Context) (n int) {
+		t.Helper()
+		if err := d.QueryRow(ctx, `PRAGMA synchronous`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const normal, full = 1, 2
+	ins := `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`
+	if err := d.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
+		if got := level(ctx); got != normal {
+			t.Errorf("synchronous inside a relaxed transaction = %d, want %d", got, normal)
+		}
+		_, err := d.Exec(ctx, ins, "a", "1", 1)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.WithTx(db.Relaxed(ctx), func(ctx context.Context) error { return errors.New("refused") })
+	func() {
+		defer func() { _ = recover() }()
+		_ = d.WithTx(db.Relaxed(ctx), func(ctx context.Context) error { panic("boom") })
+	}()
+	if err := d.WithTx(ctx, func(ctx context.Context) error {
+		if got := level(ctx); got != full {
+			t.Errorf("synchronous after relaxed transactions = %d, want %d", got, full)
+		}
+		_, err := d.Exec(ctx, ins, "b", "2", 1)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM settings`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("rows = %d, %v", n, err)
+	}
 }

@@ -283,7 +283,8 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText s
 		return nil, v.Err()
 	}
 	var out *CartItem
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+	// A cart edit moves no money: it need not wait for the disk (see db.Relaxed).
+	err := s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		items, err := s.Store.CartItems(ctx, p.Org.ID, p.User.ID)
 		if err != nil {
 			return err
@@ -322,7 +323,7 @@ func (s *Service) SetQty(ctx context.Context, p *identity.Principal, skuID, qtyT
 	if err := buyerOnly(p); err != nil {
 		return err
 	}
-	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+	return s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		items, err := s.Store.CartItems(ctx, p.Org.ID, p.User.ID)
 		if err != nil {
 			return err
@@ -366,7 +367,9 @@ func (s *Service) Remove(ctx context.Context, p *identity.Principal, skuID strin
 	if !db.ValidID(skuID) {
 		return notFound()
 	}
-	return s.Store.RemoveCartItems(ctx, p.Org.ID, p.User.ID, []string{skuID})
+	return s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
+		return s.Store.RemoveCartItems(ctx, p.Org.ID, p.User.ID, []string{skuID})
+	})
 }
 
 // QuickLine is one parsed quick-order line.
@@ -470,7 +473,7 @@ func (s *Service) addQuick(ctx context.Context, p *identity.Principal, lines []Q
 		return 0, errs.Field("lines", "order.err.cart_full", MaxCartItems)
 	}
 	n := 0
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+	err := s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		var codes, ids []string
 		for _, l := range lines {
 			if db.ValidID(l.Code) {
