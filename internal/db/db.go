@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,6 +45,7 @@ type DB struct {
 	// fullSync: SQLite waits for the disk at every commit (synchronous=FULL), so
 	// Relaxed transactions lower it for their own commit.
 	fullSync bool
+	gens     sync.Map // kind -> *atomic.Uint64, see Changed
 	// Hook, when set, is called at named points inside transactions; tests use it to
 	// inject faults between write steps.
 	Hook func(ctx context.Context, point string) error
@@ -267,6 +269,26 @@ func retryable(err error) bool {
 		return pe.Code == "40001" || pe.Code == "40P01"
 	}
 	return false
+}
+
+// Changed records, once the transaction in ctx commits (at once outside one), that
+// data of a kind ("identity": users, organisations, memberships, API tokens) changed in
+// this process, so in-process caches of it drop what they hold: see Generation.
+func (d *DB) Changed(ctx context.Context, kind string) {
+	AfterCommit(ctx, func() { d.gen(kind).Add(1) })
+}
+
+// Generation counts the committed changes of a kind made in this process. A cache
+// reads it before loading from the database and keeps an entry only while it is
+// unchanged; changes committed by other processes are not seen here.
+func (d *DB) Generation(kind string) uint64 { return d.gen(kind).Load() }
+
+func (d *DB) gen(kind string) *atomic.Uint64 {
+	if g, ok := d.gens.Load(kind); ok {
+		return g.(*atomic.Uint64)
+	}
+	g, _ := d.gens.LoadOrStore(kind, new(atomic.Uint64))
+	return g.(*atomic.Uint64)
 }
 
 // Fault calls the test hook at a named point; production code marks its write steps with
