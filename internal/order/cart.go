@@ -40,6 +40,14 @@ type Group struct {
 	Total        money.Fen
 }
 
+// Added is what adding to the cart answers: the line as it now stands and the cart's
+// size, without pricing freight for the whole cart (Cart does that).
+type Added struct {
+	Line  CartLine  // the SKU's line at the tier price for its new quantity
+	Count int       // active lines in the cart
+	Goods money.Fen // the active lines at today's tier prices, before freight
+}
+
 // Cart is a member's cart as the cart page and API show it.
 type Cart struct {
 	Address   *buyer.Address // the address freight is quoted to; nil when the company has none
@@ -271,7 +279,7 @@ func (s *Service) resolve(ctx context.Context, v *errs.Validator, field, ref str
 
 // Add puts qty of a SKU (by ID or code) in the caller's cart; a SKU already there adds
 // up. The quantity must meet the MOQ and multiple and be in stock.
-func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText string) (*CartItem, error) {
+func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText string) (*Added, error) {
 	if err := buyerOnly(p); err != nil {
 		return nil, err
 	}
@@ -282,7 +290,7 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText s
 	if !ok || !qok {
 		return nil, v.Err()
 	}
-	var out *CartItem
+	var out *Added
 	// A cart edit moves no money: it need not wait for the disk (see db.Relaxed).
 	err := s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		items, err := s.Store.CartItems(ctx, p.Org.ID, p.User.ID)
@@ -311,7 +319,14 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText s
 		if cur != nil {
 			it.AddedAt = cur.AddedAt
 		}
-		out = &it
+		l := priceLine(it)
+		out = &Added{Line: l, Count: 1, Goods: l.Amount}
+		for _, o := range items {
+			if !o.Saved && o.SKUID != k.ID {
+				out.Count++
+				out.Goods += priceLine(o).Amount
+			}
+		}
 		return s.Store.PutCartItem(ctx, p.Org.ID, p.User.ID, it)
 	})
 	return out, err
