@@ -8,7 +8,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -42,10 +41,9 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	binds  sync.Map // query text -> rebound text (PostgreSQL)
-	// fullSync: SQLite waits for the disk at every commit (synchronous=FULL), so
-	// Relaxed transactions lower it for their own commit.
-	fullSync bool
-	gens     sync.Map // kind -> *atomic.Uint64, see Changed
+	// wal groups commits on SQLite with synchronous=FULL (see walSyncer); nil otherwise.
+	wal  *walSyncer
+	gens sync.Map // kind -> *atomic.Uint64, see Changed
 	// Hook, when set, is called at named points inside transactions; tests use it to
 	// inject faults between write steps.
 	Hook func(ctx context.Context, point string) error
@@ -77,9 +75,16 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("db: create data directory: %w", err)
 		}
 	}
-	syncMode := opt.Synchronous
+	syncMode := strings.ToUpper(opt.Synchronous)
 	if syncMode == "" {
 		syncMode = "FULL"
+	}
+	var wal *walSyncer
+	if syncMode == "FULL" {
+		// FULL's durability with group commit: NORMAL on the writer, and each
+		// committed transaction waits for a shared fsync of the log.
+		wal = &walSyncer{path: path + "-wal"}
+		syncMode = "NORMAL"
 	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(" + syncMode + ")", "temp_store(MEMORY)", "cache_size(-65536)"} {
@@ -113,7 +118,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read, fullSync: strings.EqualFold(syncMode, "FULL") || strings.EqualFold(syncMode, "EXTRA")}, nil
+	return &DB{Engine: SQLite, write: write, read: read, wal: wal}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
@@ -196,18 +201,15 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) err
 
 type relaxedKey struct{}
 
-// Relaxed marks the transaction that WithTx begins with ctx as one that moves no money
-// and whose loss on a power failure is harmless (a cart edit, an idempotency key's
-// claim): on SQLite with synchronous=FULL it commits without waiting for the disk
-// (synchronous=NORMAL for that commit). SQLite's write-ahead log keeps commits in
-// order, so the next ordinary commit makes it durable too; a process crash loses
-// nothing either way. Other engines and settings ignore the mark.
+// Relaxed marks the transaction that WithTx begins with ctx (or a statement Exec runs
+// alone) as one that moves no money and whose loss on a power failure is harmless (a
+// cart edit, an idempotency key's claim): on SQLite it returns at commit without waiting
+// for the log to reach the disk. The log keeps commits in order, so the next ordinary
+// commit makes it durable too; a process crash loses nothing either way. PostgreSQL
+// ignores the mark.
 func Relaxed(ctx context.Context) context.Context { return context.WithValue(ctx, relaxedKey{}, true) }
 
 func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
-	if d.Engine == SQLite && d.fullSync && ctx.Value(relaxedKey{}) != nil {
-		return d.runRelaxedTx(ctx, fn)
-	}
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
@@ -215,28 +217,20 @@ func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	return d.finishTx(ctx, tx, fn)
 }
 
-// runRelaxedTx runs fn in a transaction on the writer with synchronous=NORMAL, and
-// puts FULL back before the connection serves anyone else; a connection whose setting
-// could not be put back is thrown away.
-func (d *DB) runRelaxedTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
-	c, err := d.write.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("db: writer: %w", err)
+// durable waits, after a commit on SQLite, until the log holding it is on disk, unless
+// ctx is Relaxed.
+func (d *DB) durable(ctx context.Context) error {
+	if d.wal == nil {
+		return nil
 	}
-	defer c.Close()
-	if _, err := c.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
-		return fmt.Errorf("db: relax: %w", err)
+	n := d.wal.committed()
+	if ctx.Value(relaxedKey{}) != nil {
+		return nil
 	}
-	defer func() {
-		if _, e := c.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL"); e != nil {
-			_ = c.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}()
-	tx, err := c.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("db: begin: %w", err)
+	if err := d.wal.wait(n); err != nil {
+		return fmt.Errorf("db: commit: sync the log: %w", err)
 	}
-	return d.finishTx(ctx, tx, fn)
+	return nil
 }
 
 // finishTx runs fn in tx and commits, or rolls back on an error or a panic.
@@ -260,7 +254,7 @@ func (d *DB) finishTx(ctx context.Context, tx *sql.Tx, fn func(ctx context.Conte
 	for _, f := range st.after {
 		f()
 	}
-	return nil
+	return d.durable(ctx)
 }
 
 func retryable(err error) bool {
@@ -306,7 +300,14 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
 		return st.tx.ExecContext(ctx, query, args...)
 	}
-	return d.write.ExecContext(ctx, query, args...)
+	res, err := d.write.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.durable(ctx); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // Query runs a query in the transaction in ctx, or on the read pool.
