@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
@@ -223,7 +224,15 @@ func decodeError(err error) error {
 	case errors.As(err, &se):
 		return errs.E(errs.Invalid, "err.json_malformed", fmt.Sprintf("offset %d", se.Offset))
 	case errors.As(err, &te):
-		field := te.Field
+		// The path as the client wrote it: without the Go names of embedded structs
+		// (ApplicationFields.reg_address is reg_address).
+		var path []string
+		for _, p := range strings.Split(te.Field, ".") {
+			if p != "" && !unicode.IsUpper(rune(p[0])) {
+				path = append(path, p)
+			}
+		}
+		field := strings.Join(path, ".")
 		if field == "" {
 			field = "body"
 		}

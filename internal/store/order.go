@@ -359,6 +359,9 @@ func (s *Store) SetState(ctx context.Context, id string, from, to order.State, p
 // transaction ends, so decisions on one order happen one after another; SQLite's writer
 // is already alone.
 func (s *Store) LockOrder(ctx context.Context, id string, at time.Time) error {
+	if !db.ValidID(id) { // PostgreSQL would refuse the text as a uuid
+		return errs.E(errs.NotFound, "err.not_found")
+	}
 	if _, err := s.DB.Exec(ctx, `UPDATE orders SET updated_at = ? WHERE id = ?`, db.Millis(at), id); err != nil {
 		return fmt.Errorf("store: lock order: %w", err)
 	}
