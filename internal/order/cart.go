@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,8 +222,8 @@ func group(items []CartItem, tmpls map[string]*freight.Template, province string
 				per[id] = a
 				order = append(order, id)
 			}
-			a.grams += l.SKU.WeightG * l.Qty
-			a.pieces += l.Qty
+			a.grams = satAdd(a.grams, satMul(l.SKU.WeightG, l.Qty))
+			a.pieces = satAdd(a.pieces, l.Qty)
 			a.amount += l.Amount
 		}
 		for _, id := range order {
@@ -243,6 +244,31 @@ func group(items []CartItem, tmpls map[string]*freight.Template, province string
 		g.Total = g.Goods + g.Freight
 	}
 	return out
+}
+
+// satAdd and satMul stop at the int64 bounds instead of wrapping: an absurd weight or
+// quantity must quote an absurd freight (refused), never a negative one.
+func satAdd(a, b int64) int64 {
+	if s := a + b; (s > a) == (b > 0) {
+		return s
+	}
+	if b > 0 {
+		return math.MaxInt64
+	}
+	return math.MinInt64
+}
+
+func satMul(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if p := a * b; p/b == a && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64) {
+		return p
+	}
+	if (a > 0) == (b > 0) {
+		return math.MaxInt64
+	}
+	return math.MinInt64
 }
 
 // resolve finds one SKU by ID or code for field; a code several suppliers use must be
@@ -410,6 +436,13 @@ func (s *Service) QuickOrder(ctx context.Context, p *identity.Principal, pasted 
 		return 0, err
 	}
 	var v errs.Validator
+	lines := ParseQuick(pasted, &v)
+	return s.addQuick(ctx, p, lines, &v)
+}
+
+// ParseQuick reads pasted "SKU码 数量" lines: the well-formed ones are returned, each bad
+// one is recorded in v as lines.N (N from 1); blank lines are skipped.
+func ParseQuick(pasted string, v *errs.Validator) []QuickLine {
 	var lines []QuickLine
 	for i, raw := range strings.Split(strings.ReplaceAll(pasted, "\r\n", "\n"), "\n") {
 		f := splitQuick(raw)
@@ -428,7 +461,7 @@ func (s *Service) QuickOrder(ctx context.Context, p *identity.Principal, pasted 
 		}
 		lines = append(lines, QuickLine{Line: i + 1, Code: f[0], Qty: qty})
 	}
-	return s.addQuick(ctx, p, lines, &v)
+	return lines
 }
 
 // quickColumns are the columns of a quick-order spreadsheet.
