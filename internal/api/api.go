@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -52,7 +53,10 @@ type Deps struct {
 // API serves /api/v1.
 type API struct {
 	Deps
-	routes []Route
+	// IdempotencyLock is how long a run holds its Idempotency-Key before a retry may take
+	// it over (the run's node may have died): idem.Lock when 0.
+	IdempotencyLock time.Duration
+	routes          []Route
 }
 
 // Route is one API operation: the pattern, who may call it, and whether it takes an
