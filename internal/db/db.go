@@ -79,13 +79,6 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	if syncMode == "" {
 		syncMode = "FULL"
 	}
-	var wal *walSyncer
-	if syncMode == "FULL" {
-		// FULL's durability with group commit: NORMAL on the writer, and each
-		// committed transaction waits for a shared fsync of the log.
-		wal = &walSyncer{path: path + "-wal"}
-		syncMode = "NORMAL"
-	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(" + syncMode + ")", "temp_store(MEMORY)", "cache_size(-65536)"} {
 		q.Add("_pragma", p)
@@ -102,6 +95,25 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+	}
+	// FULL's durability with group commit (see walSyncer): the writer commits with
+	// NORMAL, and each committed transaction waits for a shared fsync of the log, once
+	// the log is where it should be. A writer connection opened again later starts on
+	// FULL from the DSN: slower, never less durable.
+	var wal *walSyncer
+	if syncMode == "FULL" {
+		var n int // a read opens (creates) the log
+		if err := write.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&n); err != nil {
+			write.Close()
+			return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+		}
+		if _, err := os.Stat(path + "-wal"); err == nil {
+			if _, err := write.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+				write.Close()
+				return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+			}
+			wal = &walSyncer{path: path + "-wal"}
+		}
 	}
 	rq := url.Values{}
 	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "query_only(1)", "temp_store(MEMORY)", "cache_size(-65536)"} {

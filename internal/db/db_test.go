@@ -177,6 +177,10 @@ func TestGroupCommit(t *testing.T) {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	var level int
+	if err := d.WithTx(ctx, func(ctx context.Context) error { return d.QueryRow(ctx, `PRAGMA synchronous`).Scan(&level) }); err != nil || level != 1 {
+		t.Fatalf("the writer's synchronous = %d (%v), want NORMAL (1) with group commit", level, err)
+	}
 	ins := `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)`
 	before := d.Syncs()
 	if err := d.WithTx(ctx, func(ctx context.Context) error {

@@ -1,8 +1,6 @@
 package db
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -36,13 +34,9 @@ func (w *walSyncer) wait(n uint64) error {
 		return nil // an fsync that began after commit n covered it
 	}
 	upTo := w.commits.Load() // every commit counted so far has been written to the log
-	// fsync flushes the file, whichever descriptor wrote it. A log that is not there
-	// has been checkpointed into the database file, which SQLite syncs itself.
+	// fsync flushes the file, whichever descriptor wrote it. The log exists as long as
+	// the writer's connection is open; a missing one is an error, never a success.
 	f, err := os.OpenFile(w.path, os.O_RDWR, 0)
-	if errors.Is(err, fs.ErrNotExist) {
-		w.synced = upTo
-		return nil
-	}
 	if err != nil {
 		return err
 	}
