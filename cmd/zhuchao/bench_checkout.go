@@ -127,6 +127,7 @@ func runBenchCheckout(ctx context.Context, args []string, stdout io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "Serving on %s; %d workers for %gs, %s.\n", base, *conc, *seconds, how)
 
+	syncsBefore := d.Syncs()
 	stopProfile, err := startProfile(*cpuprofile)
 	if err != nil {
 		return err
@@ -156,6 +157,9 @@ func runBenchCheckout(ctx context.Context, args []string, stdout io.Writer) erro
 		fmt.Fprintf(stdout, "  checkout call latency p50 %s  p95 %s  p99 %s  (%d calls)\n", ms(res.lat[n/2]), ms(res.lat[n*95/100]), ms(res.lat[n*99/100]), n)
 	}
 	fmt.Fprintf(stdout, "  server errors %7d  %s\n", res.serverErrors, verdict(res.serverErrors == 0))
+	if n := d.Syncs() - syncsBefore; n > 0 {
+		fmt.Fprintf(stdout, "  log fsyncs   %8d  %8.0f/s  (SQLite group commit: one fsync covers every commit before it)\n", n, float64(n)/el)
+	}
 	fmt.Fprintf(stdout, "\nRefusals by reason (a refused round counts once; what it put in the cart is taken out):\n")
 	if len(res.refusals) == 0 {
 		fmt.Fprintln(stdout, "  none")

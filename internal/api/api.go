@@ -5,13 +5,18 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/buyer"
@@ -57,7 +62,10 @@ type Deps struct {
 // API serves /api/v1.
 type API struct {
 	Deps
-	routes []Route
+	// IdempotencyLock is how long a run holds its Idempotency-Key before a retry may take
+	// it over (the run's node may have died): idem.Lock when 0.
+	IdempotencyLock time.Duration
+	routes          []Route
 }
 
 // Route is one API operation: the pattern, who may call it, and whether it takes an
@@ -215,8 +223,18 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		return errs.E(errs.Unsupported, "err.unsupported_media")
 	}
-	body := http.MaxBytesReader(w, r.Body, MaxBody)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		return decodeError(err)
+	}
+	// A NUL is refused everywhere, naming the field: PostgreSQL cannot store it in
+	// text, and no field of the API has a use for it.
+	if bytes.Contains(raw, []byte(`\u0000`)) {
+		if field, ok := nulField(raw); ok {
+			return errs.Field(field, "err.bad_chars")
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -225,6 +243,54 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return errs.E(errs.Invalid, "err.json_malformed", "trailing data")
 	}
 	return nil
+}
+
+// nulField finds the first string (or object key) of a JSON body that holds a NUL and
+// names it as a field path ("lines.3.note"; "body" for the body itself).
+func nulField(raw []byte) (string, bool) {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return "", false // malformed: the decoder says so
+	}
+	join := func(path, k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	var walk func(v any, path string) (string, bool)
+	walk = func(v any, path string) (string, bool) {
+		switch x := v.(type) {
+		case string:
+			return path, strings.ContainsRune(x, 0)
+		case []any:
+			for i, e := range x {
+				if p, ok := walk(e, join(path, strconv.Itoa(i))); ok {
+					return p, true
+				}
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if strings.ContainsRune(k, 0) {
+					return join(path, k), true
+				}
+				if p, ok := walk(x[k], join(path, k)); ok {
+					return p, true
+				}
+			}
+		}
+		return "", false
+	}
+	p, ok := walk(v, "")
+	if p == "" {
+		p = "body"
+	}
+	return p, ok
 }
 
 func decodeError(err error) error {
@@ -239,7 +305,15 @@ func decodeError(err error) error {
 	case errors.As(err, &se):
 		return errs.E(errs.Invalid, "err.json_malformed", fmt.Sprintf("offset %d", se.Offset))
 	case errors.As(err, &te):
-		field := te.Field
+		// The path as the client wrote it: without the Go names of embedded structs
+		// (ApplicationFields.reg_address is reg_address).
+		var path []string
+		for _, p := range strings.Split(te.Field, ".") {
+			if p != "" && !unicode.IsUpper(rune(p[0])) {
+				path = append(path, p)
+			}
+		}
+		field := strings.Join(path, ".")
 		if field == "" {
 			field = "body"
 		}

@@ -55,7 +55,11 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 		hash := hex.EncodeToString(h.Sum(nil))
 		scope := p.Org.ID + ":" + p.User.ID
 		ctx := r.Context()
-		rec, started, err := a.Idempotency.Begin(ctx, scope, key, hash, time.Now(), idem.Lock)
+		lock := a.IdempotencyLock
+		if lock <= 0 {
+			lock = idem.Lock
+		}
+		rec, started, err := a.Idempotency.Begin(ctx, scope, key, hash, time.Now(), lock)
 		if err != nil {
 			WriteError(w, r, err)
 			return

@@ -21,7 +21,7 @@ func (a *API) addOrderRoutes() {
 		Doc{ID: "getCart", Summary: "The caller's cart (采购车) grouped by supplier, priced now, freight quoted to the address", Tag: "order", Response: "Cart", Status: 200,
 			Params: []Param{{Name: "address_id", In: "query", Type: "string", Description: "delivery address for the freight quote; the default address when absent"}}})
 	a.add("POST", "/api/v1/cart/items", b, true, a.addCartItem,
-		Doc{ID: "addCartItem", Summary: "Add a SKU (ID, or a code only one supplier uses) with a quantity; a SKU already in the cart adds up", Tag: "order", Request: "CartItemInput", Response: "Cart", Status: 201})
+		Doc{ID: "addCartItem", Summary: "Add a SKU (ID, or a code only one supplier uses) with a quantity; a SKU already in the cart adds up", Tag: "order", Request: "CartItemInput", Response: "CartItemAdded", Status: 201})
 	a.add("PUT", "/api/v1/cart/items/{sku}", b, false, a.setCartItem,
 		Doc{ID: "setCartItem", Summary: "Change a cart line's quantity, or move it to or from saved for later", Tag: "order", Request: "CartItemUpdate", Response: "Cart", Status: 200, Params: sku})
 	a.add("DELETE", "/api/v1/cart/items/{sku}", b, false, a.removeCartItem,
@@ -114,6 +114,14 @@ type CartGroup struct {
 	TotalFen     int64      `json:"total_fen"`
 }
 
+// CartItemAdded answers POST /cart/items: the line as it now stands and the cart's size
+// (GET /cart prices the whole cart with freight).
+type CartItemAdded struct {
+	Line     CartLine `json:"line"`
+	Count    int      `json:"count"`
+	GoodsFen int64    `json:"goods_fen"`
+}
+
 // Cart is the caller's cart.
 type Cart struct {
 	AddressID  string      `json:"address_id"`
@@ -171,14 +179,11 @@ func (a *API) addCartItem(w http.ResponseWriter, r *http.Request) error {
 	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
-	if _, err := a.Order.Add(r.Context(), caller(r), in.SKU, strconv.FormatInt(in.Qty, 10)); err != nil {
-		return err
-	}
-	c, err := a.cartBody(r)
+	added, err := a.Order.Add(r.Context(), caller(r), in.SKU, strconv.FormatInt(in.Qty, 10))
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, c)
+	WriteJSON(w, http.StatusCreated, CartItemAdded{Line: a.cartLine(r, added.Line), Count: added.Count, GoodsFen: int64(added.Goods)})
 	return nil
 }
 
@@ -436,6 +441,9 @@ func orderSchemas() obj {
 		"CartLine": cartLine,
 		"CartGroup": obj{"type": "object", "properties": obj{"supplier_id": str, "supplier_name": str, "lines": obj{"type": "array", "items": ref("CartLine")},
 			"goods_fen": integer, "freight_fen": integer, "free_freight": boolean, "delivered": boolean, "total_fen": integer}},
+		"CartItemAdded": obj{"type": "object", "required": []string{"line", "count", "goods_fen"}, "properties": obj{"line": ref("CartLine"),
+			"count":     obj{"type": "integer", "description": "active lines in the cart"},
+			"goods_fen": obj{"type": "integer", "description": "the active lines at today's tier prices, before freight (GET /cart quotes freight)"}}},
 		"Cart": obj{"type": "object", "required": []string{"groups", "saved", "total_fen", "orderable"}, "properties": obj{"address_id": str,
 			"groups": obj{"type": "array", "items": ref("CartGroup")}, "saved": obj{"type": "array", "items": ref("CartLine")},
 			"goods_fen": integer, "freight_fen": integer, "total_fen": integer, "orderable": boolean}},

@@ -40,7 +40,7 @@ func (a *API) listToCart(w http.ResponseWriter, r *http.Request) error {
 	return a.writeAdded(w, r, added, err)
 }
 
-func (a *API) writeAdded(w http.ResponseWriter, r *http.Request, added *order.Added, err error) error {
+func (a *API) writeAdded(w http.ResponseWriter, r *http.Request, added *order.AddedLines, err error) error {
 	if err != nil {
 		return err
 	}

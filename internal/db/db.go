@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -40,6 +41,9 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	binds  sync.Map // query text -> rebound text (PostgreSQL)
+	// wal groups commits on SQLite with synchronous=FULL (see walSyncer); nil otherwise.
+	wal  *walSyncer
+	gens sync.Map // kind -> *atomic.Uint64, see Changed
 	// Hook, when set, is called at named points inside transactions; tests use it to
 	// inject faults between write steps.
 	Hook func(ctx context.Context, point string) error
@@ -71,7 +75,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("db: create data directory: %w", err)
 		}
 	}
-	syncMode := opt.Synchronous
+	syncMode := strings.ToUpper(opt.Synchronous)
 	if syncMode == "" {
 		syncMode = "FULL"
 	}
@@ -81,7 +85,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + path + "?" + q.Encode()
-	write, err := sql.Open("sqlite", dsn)
+	write, err := openCachedSQLite(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
 	}
@@ -92,11 +96,30 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
+	// FULL's durability with group commit (see walSyncer): the writer commits with
+	// NORMAL, and each committed transaction waits for a shared fsync of the log, once
+	// the log is where it should be. A writer connection opened again later starts on
+	// FULL from the DSN: slower, never less durable.
+	var wal *walSyncer
+	if syncMode == "FULL" {
+		var n int // a read opens (creates) the log
+		if err := write.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master").Scan(&n); err != nil {
+			write.Close()
+			return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+		}
+		if _, err := os.Stat(path + "-wal"); err == nil {
+			if _, err := write.ExecContext(ctx, "PRAGMA synchronous = NORMAL"); err != nil {
+				write.Close()
+				return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+			}
+			wal = &walSyncer{path: path + "-wal"}
+		}
+	}
 	rq := url.Values{}
 	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "query_only(1)", "temp_store(MEMORY)", "cache_size(-65536)"} {
 		rq.Add("_pragma", p)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	read, err := openCachedSQLite("file:" + path + "?" + rq.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("db: open sqlite reader: %w", err)
@@ -107,7 +130,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Engine: SQLite, write: write, read: read}, nil
+	return &DB{Engine: SQLite, write: write, read: read, wal: wal}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
@@ -188,11 +211,42 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) err
 	return err
 }
 
+type relaxedKey struct{}
+
+// Relaxed marks the transaction that WithTx begins with ctx (or a statement Exec runs
+// alone) as one that moves no money and whose loss on a power failure is harmless (a
+// cart edit, an idempotency key's claim): on SQLite it returns at commit without waiting
+// for the log to reach the disk. The log keeps commits in order, so the next ordinary
+// commit makes it durable too; a process crash loses nothing either way. PostgreSQL
+// ignores the mark.
+func Relaxed(ctx context.Context) context.Context { return context.WithValue(ctx, relaxedKey{}, true) }
+
 func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
+	return d.finishTx(ctx, tx, fn)
+}
+
+// durable waits, after a commit on SQLite, until the log holding it is on disk, unless
+// ctx is Relaxed.
+func (d *DB) durable(ctx context.Context) error {
+	if d.wal == nil {
+		return nil
+	}
+	n := d.wal.committed()
+	if ctx.Value(relaxedKey{}) != nil {
+		return nil
+	}
+	if err := d.wal.wait(n); err != nil {
+		return fmt.Errorf("db: commit: sync the log: %w", err)
+	}
+	return nil
+}
+
+// finishTx runs fn in tx and commits, or rolls back on an error or a panic.
+func (d *DB) finishTx(ctx context.Context, tx *sql.Tx, fn func(ctx context.Context) error) (err error) {
 	st := &txState{tx: tx, engine: d.Engine}
 	defer func() {
 		if p := recover(); p != nil {
@@ -212,7 +266,7 @@ func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	for _, f := range st.after {
 		f()
 	}
-	return nil
+	return d.durable(ctx)
 }
 
 func retryable(err error) bool {
@@ -221,6 +275,26 @@ func retryable(err error) bool {
 		return pe.Code == "40001" || pe.Code == "40P01"
 	}
 	return false
+}
+
+// Changed records, once the transaction in ctx commits (at once outside one), that
+// data of a kind ("identity": users, organisations, memberships, API tokens) changed in
+// this process, so in-process caches of it drop what they hold: see Generation.
+func (d *DB) Changed(ctx context.Context, kind string) {
+	AfterCommit(ctx, func() { d.gen(kind).Add(1) })
+}
+
+// Generation counts the committed changes of a kind made in this process. A cache
+// reads it before loading from the database and keeps an entry only while it is
+// unchanged; changes committed by other processes are not seen here.
+func (d *DB) Generation(kind string) uint64 { return d.gen(kind).Load() }
+
+func (d *DB) gen(kind string) *atomic.Uint64 {
+	if g, ok := d.gens.Load(kind); ok {
+		return g.(*atomic.Uint64)
+	}
+	g, _ := d.gens.LoadOrStore(kind, new(atomic.Uint64))
+	return g.(*atomic.Uint64)
 }
 
 // Fault calls the test hook at a named point; production code marks its write steps with
@@ -238,7 +312,14 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if st, ok := ctx.Value(txKey{}).(*txState); ok {
 		return st.tx.ExecContext(ctx, query, args...)
 	}
-	return d.write.ExecContext(ctx, query, args...)
+	res, err := d.write.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.durable(ctx); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // Query runs a query in the transaction in ctx, or on the read pool.

@@ -78,10 +78,17 @@ func (t *Template) Quote(province string, units int64, amount money.Fen) Quote {
 	}
 	fee := rule.FirstFee
 	if units > rule.First && rule.Add > 0 {
-		extra := (units - rule.First + rule.Add - 1) / rule.Add
+		over := units - rule.First
+		extra := over / rule.Add
+		if over%rule.Add != 0 {
+			extra++
+		}
+		if rule.AddFee > 0 && extra > int64(money.MaxFen)/int64(rule.AddFee) {
+			return Quote{Fee: money.MaxFen + 1, Delivered: true} // beyond any amount: refused as absurd
+		}
 		fee += money.Fen(extra) * rule.AddFee
 	}
-	return Quote{Fee: fee, Delivered: true}
+	return Quote{Fee: min(fee, money.MaxFen+1), Delivered: true}
 }
 
 // Store keeps templates.

@@ -185,3 +185,76 @@ func FuzzRegisterValidate(f *testing.F) {
 		}
 	})
 }
+
+// TestTokenCacheFollowsChanges: an API token's principal is cached, yet on this node a
+// revocation, a role change, a disabled user and a new password take effect on the next
+// call, and a change the cache cannot hear of (straight in the database, as another
+// node would make it) within TokenCacheTTL.
+func TestTokenCacheFollowsChanges(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		c := &clock{t: time.Now()}
+		s := newService(d, c)
+		u, _ := register(t, s, "owner@example.cn", "丙公司")
+		owner, err := s.Principal(ctx, u.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		added, err := s.AddMember(ctx, owner, identity.MemberInput{Login: "clerk@example.cn", DisplayName: "李四", Create: true, Roles: []identity.Role{identity.Purchaser}})
+		if err != nil || added.Password == "" {
+			t.Fatalf("add member: %v", err)
+		}
+		clerk := added.User
+		cp, err := s.Principal(ctx, clerk.ID, owner.Org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, secret, err := s.CreateToken(ctx, cp, "ERP", 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth := func() (*identity.Principal, error) { t.Helper(); return s.Authenticate(ctx, secret) }
+		if p, err := auth(); err != nil || !p.Has(identity.Purchaser) || p.Has(identity.Finance) {
+			t.Fatalf("first call: %+v, %v", p, err)
+		}
+		if err := s.SetMemberRoles(ctx, owner, clerk.ID, []identity.Role{identity.Finance}); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := auth(); err != nil || p.Has(identity.Purchaser) || !p.Has(identity.Finance) {
+			t.Fatalf("after the role change: %v, %v", p.Roles, err)
+		}
+		// Straight in the database: the cache keeps the old name until its TTL runs out.
+		if _, err := d.Exec(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, "王五", clerk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if p, err := auth(); err != nil || p.User.DisplayName != "李四" {
+			t.Fatalf("cached principal: %+v, %v", p, err)
+		}
+		c.t = c.t.Add(identity.TokenCacheTTL)
+		if p, err := auth(); err != nil || p.User.DisplayName != "王五" {
+			t.Fatalf("after the TTL: %+v, %v", p, err)
+		}
+		if err := s.Store.SetUserStatus(ctx, clerk.ID, identity.UserDisabled, c.t); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := auth(); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("disabled user's token: %v", err)
+		}
+		if err := s.Store.SetUserStatus(ctx, clerk.ID, identity.UserActive, c.t); err != nil {
+			t.Fatal(err)
+		}
+		toks, err := s.Tokens(ctx, cp)
+		if err != nil || len(toks) != 1 {
+			t.Fatalf("tokens: %v, %v", toks, err)
+		}
+		if _, err := auth(); err != nil {
+			t.Fatalf("enabled again: %v", err)
+		}
+		if err := s.RevokeToken(ctx, cp, toks[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := auth(); !errs.Is(err, errs.Unauthorized) {
+			t.Fatalf("revoked token: %v", err)
+		}
+	})
+}

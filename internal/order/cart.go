@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,14 @@ type Group struct {
 	FreeFreight  bool // a template's free-shipping threshold was reached
 	Delivered    bool // false when a template does not deliver to the province
 	Total        money.Fen
+}
+
+// Added is what adding to the cart answers: the line as it now stands and the cart's
+// size, without pricing freight for the whole cart (Cart does that).
+type Added struct {
+	Line  CartLine  // the SKU's line at the tier price for its new quantity
+	Count int       // active lines in the cart
+	Goods money.Fen // the active lines at today's tier prices, before freight
 }
 
 // Cart is a member's cart as the cart page and API show it.
@@ -213,8 +222,8 @@ func group(items []CartItem, tmpls map[string]*freight.Template, province string
 				per[id] = a
 				order = append(order, id)
 			}
-			a.grams += l.SKU.WeightG * l.Qty
-			a.pieces += l.Qty
+			a.grams = satAdd(a.grams, satMul(l.SKU.WeightG, l.Qty))
+			a.pieces = satAdd(a.pieces, l.Qty)
 			a.amount += l.Amount
 		}
 		for _, id := range order {
@@ -235,6 +244,31 @@ func group(items []CartItem, tmpls map[string]*freight.Template, province string
 		g.Total = g.Goods + g.Freight
 	}
 	return out
+}
+
+// satAdd and satMul stop at the int64 bounds instead of wrapping: an absurd weight or
+// quantity must quote an absurd freight (refused), never a negative one.
+func satAdd(a, b int64) int64 {
+	if s := a + b; (s > a) == (b > 0) {
+		return s
+	}
+	if b > 0 {
+		return math.MaxInt64
+	}
+	return math.MinInt64
+}
+
+func satMul(a, b int64) int64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if p := a * b; p/b == a && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64) {
+		return p
+	}
+	if (a > 0) == (b > 0) {
+		return math.MaxInt64
+	}
+	return math.MinInt64
 }
 
 // resolve finds one SKU by ID or code for field; a code several suppliers use must be
@@ -271,7 +305,7 @@ func (s *Service) resolve(ctx context.Context, v *errs.Validator, field, ref str
 
 // Add puts qty of a SKU (by ID or code) in the caller's cart; a SKU already there adds
 // up. The quantity must meet the MOQ and multiple and be in stock.
-func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText string) (*CartItem, error) {
+func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText string) (*Added, error) {
 	if err := buyerOnly(p); err != nil {
 		return nil, err
 	}
@@ -282,8 +316,9 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText s
 	if !ok || !qok {
 		return nil, v.Err()
 	}
-	var out *CartItem
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+	var out *Added
+	// A cart edit moves no money: it need not wait for the disk (see db.Relaxed).
+	err := s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		items, err := s.Store.CartItems(ctx, p.Org.ID, p.User.ID)
 		if err != nil {
 			return err
@@ -310,7 +345,14 @@ func (s *Service) Add(ctx context.Context, p *identity.Principal, ref, qtyText s
 		if cur != nil {
 			it.AddedAt = cur.AddedAt
 		}
-		out = &it
+		l := priceLine(it)
+		out = &Added{Line: l, Count: 1, Goods: l.Amount}
+		for _, o := range items {
+			if !o.Saved && o.SKUID != k.ID {
+				out.Count++
+				out.Goods += priceLine(o).Amount
+			}
+		}
 		return s.Store.PutCartItem(ctx, p.Org.ID, p.User.ID, it)
 	})
 	return out, err
@@ -322,7 +364,7 @@ func (s *Service) SetQty(ctx context.Context, p *identity.Principal, skuID, qtyT
 	if err := buyerOnly(p); err != nil {
 		return err
 	}
-	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+	return s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		items, err := s.Store.CartItems(ctx, p.Org.ID, p.User.ID)
 		if err != nil {
 			return err
@@ -366,7 +408,9 @@ func (s *Service) Remove(ctx context.Context, p *identity.Principal, skuID strin
 	if !db.ValidID(skuID) {
 		return notFound()
 	}
-	return s.Store.RemoveCartItems(ctx, p.Org.ID, p.User.ID, []string{skuID})
+	return s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
+		return s.Store.RemoveCartItems(ctx, p.Org.ID, p.User.ID, []string{skuID})
+	})
 }
 
 // QuickLine is one parsed quick-order line.
@@ -392,6 +436,13 @@ func (s *Service) QuickOrder(ctx context.Context, p *identity.Principal, pasted 
 		return 0, err
 	}
 	var v errs.Validator
+	lines := ParseQuick(pasted, &v)
+	return s.addQuick(ctx, p, lines, &v)
+}
+
+// ParseQuick reads pasted "SKU码 数量" lines: the well-formed ones are returned, each bad
+// one is recorded in v as lines.N (N from 1); blank lines are skipped.
+func ParseQuick(pasted string, v *errs.Validator) []QuickLine {
 	var lines []QuickLine
 	for i, raw := range strings.Split(strings.ReplaceAll(pasted, "\r\n", "\n"), "\n") {
 		f := splitQuick(raw)
@@ -410,7 +461,7 @@ func (s *Service) QuickOrder(ctx context.Context, p *identity.Principal, pasted 
 		}
 		lines = append(lines, QuickLine{Line: i + 1, Code: f[0], Qty: qty})
 	}
-	return s.addQuick(ctx, p, lines, &v)
+	return lines
 }
 
 // quickColumns are the columns of a quick-order spreadsheet.
@@ -470,7 +521,7 @@ func (s *Service) addQuick(ctx context.Context, p *identity.Principal, lines []Q
 		return 0, errs.Field("lines", "order.err.cart_full", MaxCartItems)
 	}
 	n := 0
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+	err := s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		var codes, ids []string
 		for _, l := range lines {
 			if db.ValidID(l.Code) {

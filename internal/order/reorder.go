@@ -9,10 +9,10 @@ import (
 	"github.com/zhuchao/zhuchao/internal/identity"
 )
 
-// Added is what a re-order or a requisition list put into the cart: how many lines went
+// AddedLines is what a re-order or a requisition list put into the cart: how many lines went
 // in, and the lines that could not go in as they stand (off sale, short of stock, below a
 // changed MOQ…), each as a field error lines.N naming its reason.
-type Added struct {
+type AddedLines struct {
 	Lines   int
 	Skipped []errs.FieldError
 }
@@ -21,13 +21,13 @@ type Added struct {
 // cannot be ordered now is skipped and reported instead of refusing them all: a re-order
 // or a standing list should bring in what can still be bought. It refuses only when no
 // line fits at all.
-func (s *Service) AddWhatFits(ctx context.Context, p *identity.Principal, lines []QuickLine) (*Added, error) {
+func (s *Service) AddWhatFits(ctx context.Context, p *identity.Principal, lines []QuickLine) (*AddedLines, error) {
 	if err := buyerOnly(p); err != nil {
 		return nil, err
 	}
 	n, err := s.addQuick(ctx, p, lines, &errs.Validator{})
 	if err == nil {
-		return &Added{Lines: n}, nil
+		return &AddedLines{Lines: n}, nil
 	}
 	e := errs.As(err)
 	if e == nil || e.Code != errs.Invalid {
@@ -55,13 +55,13 @@ func (s *Service) AddWhatFits(ctx context.Context, p *identity.Principal, lines 
 	if n, err = s.addQuick(ctx, p, rest, &errs.Validator{}); err != nil {
 		return nil, err
 	}
-	return &Added{Lines: n, Skipped: e.Fields}, nil
+	return &AddedLines{Lines: n, Skipped: e.Fields}, nil
 }
 
 // Reorder (再来一单) puts the catalogue lines of one of the company's orders back into
 // the caller's cart at their ordered quantities, priced and checked now. Quoted lines
 // without a SKU cannot be re-ordered and are skipped; another company's order is a 404.
-func (s *Service) Reorder(ctx context.Context, p *identity.Principal, orderID string) (*Added, error) {
+func (s *Service) Reorder(ctx context.Context, p *identity.Principal, orderID string) (*AddedLines, error) {
 	if err := buyerOnly(p); err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Service) Reorder(ctx context.Context, p *identity.Principal, orderID st
 
 // AddList puts a requisition list's items into the caller's cart at the list's
 // quantities, what fits like AddWhatFits; lines.N counts the list's rows from 1.
-func (s *Service) AddList(ctx context.Context, p *identity.Principal, items []buyer.Item) (*Added, error) {
+func (s *Service) AddList(ctx context.Context, p *identity.Principal, items []buyer.Item) (*AddedLines, error) {
 	if len(items) == 0 {
 		return nil, errs.Field("lines", "order.err.list_empty")
 	}

@@ -209,8 +209,23 @@ func TestOrderTenants(t *testing.T) {
 			t.Errorf("B's order list: %d %s", res.StatusCode, res.Body)
 		}
 		// Cart lines are per member: B cannot change A's cart line.
-		if res := a.JSON("POST", "/api/v1/cart/items", fmt.Sprintf(`{"sku":%q,"qty":200}`, skuY)); res.StatusCode != 201 {
+		res = a.JSON("POST", "/api/v1/cart/items", fmt.Sprintf(`{"sku":%q,"qty":200}`, skuY))
+		if res.StatusCode != 201 {
 			t.Fatalf("A adds to cart: %d %s", res.StatusCode, res.Body)
+		}
+		// The answer is the line and the cart's size, not the whole priced cart.
+		var added struct {
+			Line struct {
+				SKUID     string `json:"sku_id"`
+				Qty       int64  `json:"qty"`
+				AmountFen int64  `json:"amount_fen"`
+			} `json:"line"`
+			Count    int   `json:"count"`
+			GoodsFen int64 `json:"goods_fen"`
+		}
+		if err := json.Unmarshal([]byte(res.Body), &added); err != nil || added.Line.SKUID != skuY || added.Line.Qty != 200 || added.Line.AmountFen <= 0 ||
+			added.Count < 1 || added.GoodsFen < added.Line.AmountFen {
+			t.Errorf("add answer: %v %s", err, res.Body)
 		}
 		if res := b.JSON("PUT", "/api/v1/cart/items/"+skuY, `{"qty":300}`); res.StatusCode != 404 {
 			t.Errorf("B changes A's cart line: %d", res.StatusCode)

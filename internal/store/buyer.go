@@ -8,6 +8,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/money"
 )
 
@@ -16,6 +17,7 @@ var _ buyer.Store = (*Store)(nil)
 // UpdateOrgIdentity changes an organisation's name and credit code; a credit code
 // another organisation of the kind holds is a Conflict on credit_code.
 func (s *Store) UpdateOrgIdentity(ctx context.Context, orgID, name, creditCode string, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	err := s.execOne(ctx, "err.not_found", `UPDATE orgs SET name = ?, credit_code = ?, updated_at = ? WHERE id = ?`, name, nullable(creditCode), db.Millis(at), orgID)
 	if db.IsUniqueViolation(err) {
 		e := errs.Field("credit_code", "err.credit_code_taken")

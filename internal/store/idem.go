@@ -15,7 +15,9 @@ var _ idem.Store = (*Store)(nil)
 func (s *Store) Begin(ctx context.Context, scope, key, hash string, now time.Time, lock time.Duration) (*idem.Record, bool, error) {
 	var rec *idem.Record
 	started := false
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+	// A claim lost to a power failure is a request that never ran: it need not wait for
+	// the disk (the run's own commit makes it durable; see db.Relaxed).
+	err := s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
 		res, err := s.DB.Exec(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at, locked_until)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
 			scope, key, hash, idem.Running, db.Millis(now), db.Millis(now.Add(lock)))
@@ -68,8 +70,10 @@ func (s *Store) Finish(ctx context.Context, scope, key string, status int, conte
 
 // Abandon forgets a run that failed on the server's side.
 func (s *Store) Abandon(ctx context.Context, scope, key string) error {
-	_, err := s.DB.Exec(ctx, `DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = ?`, scope, key, idem.Running)
-	return err
+	return s.DB.WithTx(db.Relaxed(ctx), func(ctx context.Context) error {
+		_, err := s.DB.Exec(ctx, `DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = ?`, scope, key, idem.Running)
+		return err
+	})
 }
 
 // Purge drops old records.

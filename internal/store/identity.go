@@ -83,11 +83,13 @@ func (s *Store) UserByLogin(ctx context.Context, login string) (*identity.User, 
 
 // SetPassword replaces a user's password hash.
 func (s *Store) SetPassword(ctx context.Context, userID, hash string, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	return s.execOne(ctx, "err.user_not_found", `UPDATE users SET password_hash = ?, updated_at = ?, must_change_password = FALSE WHERE id = ?`, hash, db.Millis(at), userID)
 }
 
 // SetUserStatus enables or disables a user.
 func (s *Store) SetUserStatus(ctx context.Context, userID, status string, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	return s.execOne(ctx, "err.user_not_found", `UPDATE users SET status = ?, updated_at = ? WHERE id = ?`, status, db.Millis(at), userID)
 }
 
@@ -170,6 +172,7 @@ func (s *Store) Orgs(ctx context.Context, kind identity.OrgKind, limit int) ([]i
 
 // AddRole grants a role; granting one already held is a no-op.
 func (s *Store) AddRole(ctx context.Context, orgID, userID string, role identity.Role, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	_, err := s.DB.Exec(ctx, `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		orgID, userID, string(role), db.Millis(at))
 	if err != nil {
@@ -285,6 +288,7 @@ func (s *Store) Tokens(ctx context.Context, orgID, userID string) ([]identity.To
 
 // RevokeToken revokes a token of that user in that organisation; any other is NotFound.
 func (s *Store) RevokeToken(ctx context.Context, orgID, userID, id string, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	return s.execOne(ctx, "err.not_found", `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND org_id = ? AND user_id = ? AND revoked_at = 0`,
 		db.Millis(at), id, orgID, userID)
 }
@@ -333,6 +337,7 @@ func (s *Store) ResetHits(ctx context.Context, key string) error {
 
 // RemoveRole withdraws a role; withdrawing one not held is a no-op.
 func (s *Store) RemoveRole(ctx context.Context, orgID, userID string, role identity.Role) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	if _, err := s.DB.Exec(ctx, `DELETE FROM memberships WHERE org_id = ? AND user_id = ? AND role = ?`, orgID, userID, string(role)); err != nil {
 		return fmt.Errorf("store: remove role: %w", err)
 	}
@@ -342,5 +347,6 @@ func (s *Store) RemoveRole(ctx context.Context, orgID, userID string, role ident
 // LockOrg touches the organisation's row, which holds its lock (PostgreSQL) until the
 // transaction ends; SQLite's writer is already alone.
 func (s *Store) LockOrg(ctx context.Context, orgID string, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	return s.execOne(ctx, "err.not_found", `UPDATE orgs SET updated_at = ? WHERE id = ?`, db.Millis(at), orgID)
 }

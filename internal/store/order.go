@@ -272,19 +272,17 @@ func (s *Store) stockCrossed(ctx context.Context, product string, before, after,
 	return s.Emit(ctx, "product", product)
 }
 
-// NextOrderNumbers reserves n numbers of a day's sequence. The day's row is created once
-// and then incremented in the transaction, so numbers are unique on both engines under
-// any concurrency (the row lock serialises checkouts only for this one statement's
-// duration on SQLite, and until commit on PostgreSQL).
+// NextOrderNumbers reserves n numbers of a day's sequence in one statement: the day's row
+// is created by the first checkout of the day and incremented by the others, in the
+// transaction, so numbers are unique on both engines under any concurrency (the row lock
+// holds until commit on PostgreSQL; SQLite serialises writers).
 func (s *Store) NextOrderNumbers(ctx context.Context, day string, n int) (int64, error) {
-	if _, err := s.DB.Exec(ctx, `INSERT INTO order_seq (day, last) VALUES (?, 0) ON CONFLICT (day) DO NOTHING`, day); err != nil {
-		return 0, fmt.Errorf("store: order seq: %w", err)
-	}
-	if _, err := s.DB.Exec(ctx, `UPDATE order_seq SET last = last + ? WHERE day = ?`, n, day); err != nil {
-		return 0, fmt.Errorf("store: order seq: %w", err)
-	}
 	var last int64
-	if err := s.DB.QueryRow(ctx, `SELECT last FROM order_seq WHERE day = ?`, day).Scan(&last); err != nil {
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error { // a write: joins the checkout's transaction
+		return s.DB.QueryRow(ctx, `INSERT INTO order_seq (day, last) VALUES (?, ?)
+			ON CONFLICT (day) DO UPDATE SET last = order_seq.last + excluded.last RETURNING last`, day, n).Scan(&last)
+	})
+	if err != nil {
 		return 0, fmt.Errorf("store: order seq: %w", err)
 	}
 	return last - int64(n) + 1, nil
@@ -361,7 +359,7 @@ func (s *Store) SetState(ctx context.Context, id string, from, to order.State, p
 // transaction ends, so decisions on one order happen one after another; SQLite's writer
 // is already alone.
 func (s *Store) LockOrder(ctx context.Context, id string, at time.Time) error {
-	if !db.ValidID(id) {
+	if !db.ValidID(id) { // PostgreSQL would refuse the text as a uuid
 		return errs.E(errs.NotFound, "err.not_found")
 	}
 	if _, err := s.DB.Exec(ctx, `UPDATE orders SET updated_at = ? WHERE id = ?`, db.Millis(at), id); err != nil {

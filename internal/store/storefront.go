@@ -6,6 +6,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/storefront"
 )
 
@@ -98,6 +99,7 @@ func (s *Store) OwnsProduct(ctx context.Context, supplierID, productID string) b
 
 // SetStoreLive records whether a supplier's store is live.
 func (s *Store) SetStoreLive(ctx context.Context, orgID string, live bool) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	if _, err := s.DB.Exec(ctx, `UPDATE orgs SET store_live = ? WHERE id = ? AND kind = 'supplier'`, live, orgID); err != nil {
 		return fmt.Errorf("store: store live: %w", err)
 	}

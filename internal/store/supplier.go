@@ -8,6 +8,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/supplier"
 )
 
@@ -188,6 +189,7 @@ func (s *Store) Decisions(ctx context.Context, applicationID string) ([]supplier
 // SetOrgStatus changes a supplier organisation's status; name and credit code replace the
 // stored ones when given.
 func (s *Store) SetOrgStatus(ctx context.Context, orgID, status, name, creditCode string, at time.Time) error {
+	defer s.DB.Changed(ctx, identity.Generation) // after the write: the token cache drops its principals
 	q := `UPDATE orgs SET status = ?, updated_at = ?`
 	args := []any{status, db.Millis(at)}
 	if strings.TrimSpace(name) != "" {

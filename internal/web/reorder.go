@@ -36,7 +36,7 @@ func (h *Handler) buyerListToCart(w http.ResponseWriter, r *http.Request) error 
 
 // addedToCart goes to the cart with what went in and what did not, or back to from with
 // the reason nothing could.
-func (h *Handler) addedToCart(w http.ResponseWriter, r *http.Request, a *order.Added, err error, from string) error {
+func (h *Handler) addedToCart(w http.ResponseWriter, r *http.Request, a *order.AddedLines, err error, from string) error {
 	lang := httpx.LangFrom(r.Context())
 	if err != nil {
 		e := errs.As(err)
@@ -64,7 +64,7 @@ func errorText(lang i18n.Lang, e *errs.Error) string {
 	return strings.Join(msgs, " ")
 }
 
-func addedText(lang i18n.Lang, a *order.Added) string {
+func addedText(lang i18n.Lang, a *order.AddedLines) string {
 	s := i18n.T(lang, "order.reorder.added", a.Lines)
 	if len(a.Skipped) > 0 {
 		s += " " + i18n.T(lang, "order.reorder.skipped", len(a.Skipped), errorText(lang, &errs.Error{Fields: a.Skipped}))

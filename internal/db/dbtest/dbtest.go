@@ -51,6 +51,17 @@ func Run(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	}
 }
 
+// dsns remembers where each test database is, for tests that open it from another
+// process (the crash test's server).
+var dsns sync.Map // *db.DB -> DSN
+
+// DSN returns what db.Open takes to open d again, from this process or another.
+func DSN(d *db.DB) string {
+	s, _ := dsns.Load(d)
+	v, _ := s.(string)
+	return v
+}
+
 // Open returns a fresh, migrated database on engine, closed and dropped when tb ends.
 func Open(tb testing.TB, engine db.Engine) *db.DB {
 	tb.Helper()
@@ -69,10 +80,12 @@ func openSQLite(tb testing.TB) *db.DB {
 	ctx := context.Background()
 	// synchronous=OFF only in tests: durability is not what they check, and fsync per
 	// commit would dominate the suite's time.
-	d, err := db.Open(ctx, filepath.Join(tb.TempDir(), "test.db"), db.Options{Synchronous: "OFF"})
+	path := filepath.Join(tb.TempDir(), "test.db")
+	d, err := db.Open(ctx, path, db.Options{Synchronous: "OFF"})
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
+	dsns.Store(d, path)
 	tb.Cleanup(func() { d.Close() })
 	if _, err := d.Migrate(ctx); err != nil {
 		tb.Fatalf("dbtest: migrate: %v", err)
@@ -112,6 +125,7 @@ func openPostgres(tb testing.TB) *db.DB {
 	if err != nil {
 		tb.Fatalf("dbtest: %v", err)
 	}
+	dsns.Store(d, withDB(pgAdminURL, name))
 	tb.Cleanup(func() {
 		d.Close()
 		a, err := sql.Open("pgx", pgAdminURL)
