@@ -25,7 +25,8 @@ var privateTables = []string{
 	"buyer_addresses", "approval_rules", "requisition_lists", "checkouts", "orders",
 	"payments", "payment_receipts", "payment_refunds", "statement_imports",
 	"rfqs", "rfq_quotes", "rfq_files", "messages", "api_tokens", "freight_templates", "member_invites",
-	"shipments", "aftersales", "disputes", "invoices", "invoice_requests", "payouts",
+	"shipments", "tracking_events", "payouts", "payout_batches", "aftersale_cases", "aftersale_files",
+	"aftersale_refunds", "disputes", "invoices", "invoice_files", "notify_deliveries",
 }
 
 // tenantFixture makes buyer A's company objects with supplier X: an address, a
@@ -50,14 +51,30 @@ func tenantFixture(t *testing.T, e *servertest.Env, d *db.DB) []string {
 	}
 	must(a.JSON("POST", "/api/v1/buyer/requisition-lists", `{"name":"常用件"}`, "Idempotency-Key", "t-list"), 201, "list")
 	must(a.JSON("POST", "/api/v1/buyer/members", `{"login":"supplierx","roles":["purchaser"]}`, "Idempotency-Key", "t-invite"), 202, "invite")
-	for i := 0; i < 2; i++ {
+	var paid []string
+	for i := 0; i < 3; i++ {
 		co := decode[checkoutBody](t, must(a.JSON("POST", "/api/v1/checkout", fmt.Sprintf(`{"address_id":%q,"items":[{"sku":%q,"qty":100}]}`, addrA, skuX), "Idempotency-Key", fmt.Sprint("t-co-", i)), 201, "checkout"))
-		provider := []string{"bank", "sandbox"}[i]
+		provider := []string{"bank", "sandbox", "sandbox"}[i]
 		pay := decode[struct{ ID string }](t, must(a.JSON("POST", "/api/v1/payments", fmt.Sprintf(`{"order_ids":[%q],"provider":%q}`, co.Orders[0].ID, provider), "Idempotency-Key", fmt.Sprint("t-pay-", i)), 201, "payment"))
 		if provider == "sandbox" {
-			must(a.JSON("POST", "/api/v1/payments/sandbox/"+pay.ID, "", "Idempotency-Key", "t-sb"), 200, "sandbox pay")
+			must(a.JSON("POST", "/api/v1/payments/sandbox/"+pay.ID, "", "Idempotency-Key", fmt.Sprint("t-sb-", i)), 200, "sandbox pay")
+			paid = append(paid, co.Orders[0].ID)
 		}
 	}
+	// The trade loop's later objects: shipments with tracking, an invoice, a settled
+	// order paid out, an after-sales case with a photo and a dispute.
+	for i, oid := range paid {
+		sh := decode[struct{ ID string }](t, must(x.JSON("POST", "/api/v1/orders/"+oid+"/shipments", fmt.Sprintf(`{"mode":"parcel","carrier":"sf","waybill":"SF14000000000%02d"}`, i), "Idempotency-Key", fmt.Sprint("t-ship-", i)), 201, "ship"))
+		must(x.JSON("POST", "/api/v1/shipments/"+sh.ID+"/tracking", `{"text":"已揽收","place":"宁波"}`, "Idempotency-Key", fmt.Sprint("t-track-", i)), 201, "tracking")
+		must(a.JSON("POST", "/api/v1/orders/"+oid+"/invoices", `{"kind":"normal"}`, "Idempotency-Key", fmt.Sprint("t-inv-", i)), 201, "invoice")
+	}
+	must(a.JSON("POST", "/api/v1/orders/"+paid[0]+"/receipt", `{}`), 200, "receipt")
+	must(x.JSON("PUT", "/api/v1/settlement-account", `{"name":"X紧固件有限公司","bank":"招商银行宁波分行","number":"574900000000001"}`), 200, "settlement account")
+	admin := e.Login("admin")
+	must(admin.JSON("POST", "/api/v1/payouts/batches", `{}`, "Idempotency-Key", "t-batch"), 201, "payout batch")
+	jpg := base64.StdEncoding.EncodeToString(servertest.PNG())
+	must(a.JSON("POST", "/api/v1/aftersale/cases", fmt.Sprintf(`{"order_id":%q,"line_no":1,"kind":"refund_only","reason":"damaged","qty":1,"amount_fen":100,"photos":[{"name":"a.png","data":%q}]}`, paid[1], jpg), "Idempotency-Key", "t-case"), 201, "case")
+	must(a.JSON("POST", "/api/v1/disputes", fmt.Sprintf(`{"order_id":%q,"claim":"货不对板","amount_fen":500}`, paid[1]), "Idempotency-Key", "t-dispute"), 201, "dispute")
 	day := func(d int) string { return time.Now().Add(time.Duration(d) * 24 * time.Hour).Format("2006-01-02") }
 	var catID string
 	if err := d.QueryRow(context.Background(), `SELECT id FROM categories WHERE code = 'fasteners'`).Scan(&catID); err != nil {
