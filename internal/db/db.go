@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -199,14 +200,17 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) err
 	if InTx(ctx) {
 		return fn(ctx)
 	}
-	const attempts = 5
+	const attempts = 8
 	var err error
 	for i := 0; i < attempts; i++ {
 		err = d.runTx(ctx, fn)
 		if err == nil || !retryable(err) {
 			return err
 		}
-		time.Sleep(time.Duration(1<<i) * 5 * time.Millisecond)
+		// Back off with jitter, so transactions that deadlocked together do not meet
+		// again at the same moment: 5 ms, 10 ms, … up to 320 ms, each plus up to as much.
+		base := time.Duration(1<<min(i, 6)) * 5 * time.Millisecond
+		time.Sleep(base + rand.N(base))
 	}
 	return err
 }
