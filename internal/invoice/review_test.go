@@ -6,6 +6,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/invoice"
 	"github.com/zhuchao/zhuchao/internal/money"
 )
@@ -50,6 +51,31 @@ func TestReviewRedLetterForOneLineSpreadsOverOthers(t *testing.T) {
 		}
 		if red.Tax != -wantTax {
 			t.Fatalf("red task reverses tax %s, the returned line carried %s", red.Tax, wantTax)
+		}
+	})
+}
+
+// REVIEW: Issue does not de-duplicate file_ids; the same uploaded file named twice hits
+// invoice_files' primary key inside the transaction: a 500 for a user's input.
+func TestReviewIssueDuplicateFileIDs(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyer(true)
+		o := f.paidOrder(b, 3)
+		inv, err := f.inv.Request(ctx, b.p, o.ID, invoice.RequestInput{Kind: invoice.Special})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := f.inv.Upload(ctx, f.sups[0], inv.ID, invoice.FileInput{Name: "invoice.xml", Data: []byte(`<?xml version="1.0" encoding="UTF-8"?><EInvoice><Number>26330000000000000031</Number></EInvoice>`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := issueInput(inv, "26330000000000000031")
+		in.FileIDs = []string{file.BlobID, file.BlobID}
+		_, err = f.inv.Issue(ctx, f.sups[0], inv.ID, in)
+		if err != nil && (errs.Is(err, errs.Internal) || errs.As(err) == nil) {
+			t.Fatalf("duplicate file_ids: %v (a 500)", err)
 		}
 	})
 }
