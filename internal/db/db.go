@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -233,20 +234,35 @@ func (d *DB) runTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	return d.finishTx(ctx, tx, fn)
 }
 
+// fatal stops the process when the log of a committed transaction cannot be synced.
+// The commit cannot be undone, so it must not be reported as failed (a client's retry
+// would run the step again), and it cannot be reported as done either: its caller was
+// promised the data is on disk. Like PostgreSQL on an fsync failure, the process stops,
+// and on restart SQLite replays whatever of the log did reach the disk. (A failed fsync
+// may have dropped the dirty pages, so the next one succeeding proves nothing.) Tests
+// replace it.
+var fatal = func(err error) {
+	slog.Error("database log sync failed after commit: stopping so that no committed transaction is reported as failed or as durable; restart to recover from the log", "err", err)
+	fmt.Fprintln(os.Stderr, "zhuchao: fatal:", err)
+	os.Exit(70)
+}
+
 // durable waits, after a commit on SQLite, until the log holding it is on disk, unless
-// ctx is Relaxed.
-func (d *DB) durable(ctx context.Context) error {
+// ctx is Relaxed. It reports whether the commit may be treated as done; when the sync
+// fails it calls fatal, which does not return outside tests.
+func (d *DB) durable(ctx context.Context) bool {
 	if d.wal == nil {
-		return nil
+		return true
 	}
 	n := d.wal.committed()
 	if ctx.Value(relaxedKey{}) != nil {
-		return nil
+		return true
 	}
 	if err := d.wal.wait(n); err != nil {
-		return fmt.Errorf("db: commit: sync the log: %w", err)
+		fatal(fmt.Errorf("db: commit: sync the log %s: %w", d.wal.path, err))
+		return false
 	}
-	return nil
+	return true
 }
 
 // finishTx runs fn in tx and commits, or rolls back on an error or a panic.
@@ -267,10 +283,15 @@ func (d *DB) finishTx(ctx context.Context, tx *sql.Tx, fn func(ctx context.Conte
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
+	// The commit is in the database: from here on it is never reported as failed. The
+	// hooks (caches, notifications of in-memory state) run once it is on disk.
+	if !d.durable(ctx) {
+		return nil // only when a test's fatal returned
+	}
 	for _, f := range st.after {
 		f()
 	}
-	return d.durable(ctx)
+	return nil
 }
 
 func retryable(err error) bool {
@@ -320,9 +341,7 @@ func (d *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err != nil {
 		return nil, err
 	}
-	if err := d.durable(ctx); err != nil {
-		return nil, err
-	}
+	d.durable(ctx)
 	return res, nil
 }
 

@@ -26,6 +26,10 @@ func TestReviewSyncFailureReportsCommittedTxAsFailed(t *testing.T) {
 	}
 	// Stand-in for an fsync that fails: the log cannot be opened.
 	d.wal.path = filepath.Join(t.TempDir(), "gone", "g.db-wal")
+	// The fix stops the process (fatal); here fatal records the error and returns.
+	var fatalErr error
+	defer func(f func(error)) { fatal = f }(fatal)
+	fatal = func(err error) { fatalErr = err }
 	hookRan := false
 	err = d.WithTx(ctx, func(ctx context.Context) error {
 		AfterCommit(ctx, func() { hookRan = true })
@@ -38,5 +42,38 @@ func TestReviewSyncFailureReportsCommittedTxAsFailed(t *testing.T) {
 	}
 	if err != nil && (n == 1 || hookRan) {
 		t.Fatalf("WithTx reported %q but the row is committed (%d) and the after-commit hook ran (%v)", err, n, hookRan)
+	}
+	if fatalErr == nil {
+		t.Fatal("a failed sync of a committed transaction did not stop the process")
+	}
+	if hookRan {
+		t.Fatal("the after-commit hook ran although the commit never reached the disk")
+	}
+}
+
+// A statement run alone (no transaction) whose log cannot be synced stops the process
+// too, rather than returning an error for a committed write.
+func TestSyncFailureOfLoneStatementIsFatal(t *testing.T) {
+	ctx := context.Background()
+	d, err := Open(ctx, filepath.Join(t.TempDir(), "g.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d.wal == nil {
+		t.Skip("no group commit")
+	}
+	d.wal.path = filepath.Join(t.TempDir(), "gone", "g.db-wal")
+	var fatalErr error
+	defer func(f func(error)) { fatal = f }(fatal)
+	fatal = func(err error) { fatalErr = err }
+	if _, err := d.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('k', 'v', 1)`); err != nil {
+		t.Fatalf("Exec reported %v for a committed write", err)
+	}
+	if fatalErr == nil {
+		t.Fatal("a failed sync of a committed statement did not stop the process")
 	}
 }
