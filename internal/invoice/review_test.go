@@ -73,9 +73,13 @@ func TestReviewIssueDuplicateFileIDs(t *testing.T) {
 		}
 		in := issueInput(inv, "26330000000000000031")
 		in.FileIDs = []string{file.BlobID, file.BlobID}
-		_, err = f.inv.Issue(ctx, f.sups[0], inv.ID, in)
+		got, err := f.inv.Issue(ctx, f.sups[0], inv.ID, in)
 		if err != nil && (errs.Is(err, errs.Internal) || errs.As(err) == nil) {
 			t.Fatalf("duplicate file_ids: %v (a 500)", err)
+		}
+		// The fix attaches a file named twice once.
+		if err != nil || len(got.Files) != 1 {
+			t.Fatalf("duplicate file_ids: %v, files %+v", err, got)
 		}
 	})
 }

@@ -276,8 +276,9 @@ func (s *Service) blueNet(ctx context.Context, blueID, skipID string) (*Invoice,
 // Issue records the invoice the supplier issued for a request, or the red-letter invoice
 // for a reversal task. The number and code are checked (数电票 or legacy), the date must
 // lie between the order's placing and today, and the three amounts must equal the
-// request's to the fen (each mismatch named); files go through the upload rules. Only a
-// requested invoice can be issued, once: a second issue is a Conflict.
+// request's to the fen (each mismatch named); files go through the upload rules (a file
+// ID named twice is attached once). Only a requested invoice can be issued, once: a
+// second issue is a Conflict.
 func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, in IssueInput) (*Invoice, error) {
 	inv, err := s.supplierInvoice(ctx, p, id)
 	if err != nil {
@@ -311,10 +312,19 @@ func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, i
 	blobs, err := s.checkFiles(p.Org.ID, in.Files)
 	v.Merge(err)
 	var uploaded []File
-	if len(in.Files)+len(in.FileIDs) > MaxFiles {
+	// A file named twice is attached once.
+	fileIDs := make([]string, 0, len(in.FileIDs))
+	seen := make(map[string]bool, len(in.FileIDs))
+	for _, fid := range in.FileIDs {
+		if !seen[fid] {
+			seen[fid] = true
+			fileIDs = append(fileIDs, fid)
+		}
+	}
+	if len(in.Files)+len(fileIDs) > MaxFiles {
 		v.Add("file_ids", "err.too_many", MaxFiles)
 	}
-	for _, fid := range in.FileIDs {
+	for _, fid := range fileIDs {
 		b, err := s.Blobs.Blob(ctx, fid)
 		if err != nil || b.OwnerOrgID != p.Org.ID || !FileKinds.Has(b.Kind) {
 			v.Add("file_ids", "err.not_found")
