@@ -324,7 +324,7 @@ func (s *Service) Answer(ctx context.Context, p *identity.Principal, id string, 
 
 // refundCase refunds amount for c and closes it as refunded.
 func (s *Service) refundCase(ctx context.Context, p *identity.Principal, c *Case, o *order.Order, amount money.Fen, side Side, action string) error {
-	if _, err := s.refund(ctx, p, o, c.ID, "", amount); err != nil {
+	if _, err := s.refund(ctx, p, o, c.ID, "", c.LineNo, amount); err != nil {
 		return err
 	}
 	c.Refunded = amount

@@ -447,7 +447,7 @@ func (s *Service) AcceptProposal(ctx context.Context, p *identity.Principal, id 
 			return s.notifyDispute(ctx, d, other(side), "aftersale.msg.proposal_accepted")
 		}
 		if d.Proposal > 0 {
-			if _, err := s.refund(ctx, p, o, "", d.ID, d.Proposal); err != nil {
+			if _, err := s.refund(ctx, p, o, "", d.ID, 0, d.Proposal); err != nil {
 				return err
 			}
 			d.Refund = d.Proposal
@@ -497,7 +497,7 @@ func (s *Service) Arbitrate(ctx context.Context, p *identity.Principal, id strin
 			if err := s.escrowCovers(ctx, o, out.Refund); err != nil {
 				return err
 			}
-			if _, err := s.refund(ctx, p, o, "", d.ID, out.Refund); err != nil {
+			if _, err := s.refund(ctx, p, o, "", d.ID, 0, out.Refund); err != nil {
 				return err
 			}
 		}

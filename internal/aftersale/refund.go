@@ -21,8 +21,9 @@ const FaultAfterRefund = "aftersale.after_refund"
 // case or dispute), the ledger transaction escrow:<order> → bank:clearing (unique per
 // (kind, ref)), an order event, and last the provider's refund, so that a provider
 // failure keeps nothing. Only an order still in escrow (shipped or received) can be
-// refunded, and never more than its escrow holds.
-func (s *Service) refund(ctx context.Context, p *identity.Principal, o *order.Order, caseID, disputeID string, amount money.Fen) (*Refund, error) {
+// refunded, and never more than its escrow holds. lineNo is the case's order line (0 for
+// a dispute: the order as a whole), so the invoice reverses that line at its own rate.
+func (s *Service) refund(ctx context.Context, p *identity.Principal, o *order.Order, caseID, disputeID string, lineNo int, amount money.Fen) (*Refund, error) {
 	if amount <= 0 {
 		return nil, errs.Field("amount", "aftersale.err.amount_positive")
 	}
@@ -77,7 +78,7 @@ func (s *Service) refund(ctx context.Context, p *identity.Principal, o *order.Or
 	// An issued invoice gets its red-letter task for what goes back (invoice.Refunded,
 	// idempotent by this reference), in this transaction.
 	if s.Payments.OnRefund != nil {
-		if err := s.Payments.OnRefund(ctx, o.ID, "aftersale:"+ref, amount); err != nil {
+		if err := s.Payments.OnRefund(ctx, o.ID, "aftersale:"+ref, lineNo, amount); err != nil {
 			return nil, err
 		}
 	}

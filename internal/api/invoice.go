@@ -69,6 +69,7 @@ type InvoiceLine struct {
 	ExclFen   int64  `json:"excl_fen"`
 	TaxFen    int64  `json:"tax_fen"`
 	Freight   bool   `json:"freight,omitempty"`
+	OrderLine int    `json:"order_line,omitempty"`
 }
 
 // InvoiceFile is a file of an issued invoice.
@@ -118,7 +119,7 @@ func invoiceBody(inv *invoice.Invoice) Invoice {
 		IssuedOn: inv.IssuedOn, Reason: inv.Reason, Lines: []InvoiceLine{}, Files: []InvoiceFile{}, CreatedAt: inv.CreatedAt}
 	for _, l := range inv.Lines {
 		out.Lines = append(out.Lines, InvoiceLine{No: l.No, Name: l.Name, Spec: l.Spec, Unit: l.Unit, Qty: l.Qty, AmountFen: int64(l.Amount), Rate: l.Rate.String(),
-			ExclFen: int64(l.Excl), TaxFen: int64(l.Tax), Freight: l.Freight})
+			ExclFen: int64(l.Excl), TaxFen: int64(l.Tax), Freight: l.Freight, OrderLine: l.OrderLine})
 	}
 	for _, f := range inv.Files {
 		out.Files = append(out.Files, InvoiceFile{ID: f.BlobID, Kind: f.Kind, Name: f.Name, URL: "/invoices/" + inv.ID + "/files/" + f.BlobID})
@@ -251,7 +252,8 @@ func invoiceSchemas() obj {
 	boolean := obj{"type": "boolean"}
 	line := obj{"type": "object", "properties": obj{"no": integer, "name": str, "spec": str, "unit": str, "qty": integer,
 		"amount_fen": obj{"type": "integer", "description": "含税"}, "rate": str, "excl_fen": obj{"type": "integer", "description": "不含税"},
-		"tax_fen": obj{"type": "integer", "description": "税额"}, "freight": boolean}}
+		"tax_fen": obj{"type": "integer", "description": "税额"}, "freight": boolean,
+		"order_line": obj{"type": "integer", "description": "the order line this line invoices (absent for freight); a red line names the line it reverses"}}}
 	states := obj{"type": "string", "enum": []string{"requested", "issued", "rejected", "cancelled", "reversed"}}
 	return obj{
 		"InvoiceRequest": obj{"type": "object", "additionalProperties": false, "required": []string{"kind"}, "properties": obj{

@@ -172,6 +172,13 @@ type Report struct {
 	RedPending []Invoice        // red-letter tasks not yet recorded
 }
 
+// RefundNote is a refund the invoice module was told about: its amount and the order
+// line it was for (0: the order as a whole).
+type RefundNote struct {
+	Line   int
+	Amount money.Fen
+}
+
 // Store persists invoices. Methods join the caller's transaction.
 type Store interface {
 	InvoiceInsert(ctx context.Context, inv *Invoice) error
@@ -184,10 +191,11 @@ type Store interface {
 	InvoiceAddFile(ctx context.Context, invoiceID string, f File) error
 	// InvoiceCount counts an order's invoices (for numbering).
 	InvoiceCount(ctx context.Context, orderID string) (int, error)
-	// InvoiceRefundAdd records a refund of an order: false when ref was recorded before.
-	InvoiceRefundAdd(ctx context.Context, orderID, ref string, amount money.Fen, at time.Time) (bool, error)
-	// InvoiceRefunded sums an order's recorded refunds.
-	InvoiceRefunded(ctx context.Context, orderID string) (money.Fen, error)
+	// InvoiceRefundAdd records a refund of an order (of order line line, 0 for the order
+	// as a whole): false when ref was recorded before.
+	InvoiceRefundAdd(ctx context.Context, orderID, ref string, line int, amount money.Fen, at time.Time) (bool, error)
+	// InvoiceRefunds lists an order's recorded refunds, oldest first.
+	InvoiceRefunds(ctx context.Context, orderID string) ([]RefundNote, error)
 	InvoiceCounts(ctx context.Context) (map[string]int64, error)
 
 	// Order returns an order with its lines; LockOrder holds its row to the end of the

@@ -383,7 +383,7 @@ func TestRedLetterAfterRefund(t *testing.T) {
 			t.Fatalf("red task %+v for refund %d", red, rf.Amount)
 		}
 		// The hook is idempotent by the refund's reference.
-		if err := f.inv.Refunded(ctx, o.ID, "refund:"+rf.ID, rf.Amount); err != nil {
+		if err := f.inv.Refunded(ctx, o.ID, "refund:"+rf.ID, 0, rf.Amount); err != nil {
 			t.Fatal(err)
 		}
 		if reds, _ := f.inv.List(ctx, f.sups[0], invoice.Filter{Color: invoice.Red}); len(reds) != 1 {
@@ -422,7 +422,7 @@ func TestPartialRefundFullReversal(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Before issue, a refund shrinks the request.
-		if err := f.d.WithTx(ctx, func(ctx context.Context) error { return f.inv.Refunded(ctx, o.ID, "after:1", 1001) }); err != nil {
+		if err := f.d.WithTx(ctx, func(ctx context.Context) error { return f.inv.Refunded(ctx, o.ID, "after:1", 0, 1001) }); err != nil {
 			t.Fatal(err)
 		}
 		inv, _ = f.inv.Get(ctx, b.p, inv.ID)
@@ -432,7 +432,7 @@ func TestPartialRefundFullReversal(t *testing.T) {
 		if _, err := f.inv.Issue(ctx, f.sups[0], inv.ID, issueInput(inv, "26330000000000000021")); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.inv.Refunded(ctx, o.ID, "after:2", 2345); err != nil {
+		if err := f.inv.Refunded(ctx, o.ID, "after:2", 0, 2345); err != nil {
 			t.Fatal(err)
 		}
 		reds, _ := f.inv.List(ctx, f.sups[0], invoice.Filter{Color: invoice.Red, State: invoice.Requested})

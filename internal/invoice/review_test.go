@@ -35,7 +35,7 @@ func TestReviewRedLetterForOneLineSpreadsOverOthers(t *testing.T) {
 		if l1.TaxRate != money.VAT13 || o.Lines[1].TaxRate != money.VAT9 {
 			t.Fatalf("fixture rates %v %v", l1.TaxRate, o.Lines[1].TaxRate)
 		}
-		if err := f.inv.Refunded(ctx, o.ID, "aftersale:case:review-1", l1.Amount); err != nil {
+		if err := f.inv.Refunded(ctx, o.ID, "aftersale:case:review-1", l1.No, l1.Amount); err != nil {
 			t.Fatal(err)
 		}
 		reds, err := f.inv.List(ctx, f.sups[0], invoice.Filter{Color: invoice.Red, State: invoice.Requested})

@@ -100,17 +100,16 @@ func (s *Service) Request(ctx context.Context, p *identity.Principal, orderID st
 				return errs.E(errs.Conflict, "invoice.err.exists")
 			}
 		}
-		refunded, err := s.Store.InvoiceRefunded(ctx, o.ID)
+		refunds, err := s.Store.InvoiceRefunds(ctx, o.ID)
 		if err != nil {
 			return err
 		}
-		amount := o.Total - refunded
-		if amount <= 0 {
-			return errs.E(errs.Conflict, "invoice.err.nothing")
-		}
-		lines, err := Spread(Basis(o), amount)
+		lines, err := afterRefunds(Basis(o), refunds)
 		if err != nil {
-			return fmt.Errorf("invoice: spread %s over order %s: %w", amount, o.Number, err)
+			return fmt.Errorf("invoice: refunds of order %s: %w", o.Number, err)
+		}
+		if len(lines) == 0 {
+			return errs.E(errs.Conflict, "invoice.err.nothing")
 		}
 		inv := &Invoice{ID: db.NewID(), OrderID: o.ID, OrderNumber: o.Number, BuyerOrgID: o.BuyerOrgID, SupplierID: o.SupplierID, SupplierName: o.SupplierName,
 			Color: Blue, Kind: in.Kind, State: Requested, Title: title, TaxID: pr.TaxID, Email: in.Email,
@@ -129,6 +128,37 @@ func (s *Service) Request(ctx context.Context, p *identity.Principal, orderID st
 		return s.send(ctx, o.SupplierID, "invoice.msg.requested", "/seller/invoices/"+inv.ID, o.Number, inv.Amount.String())
 	})
 	return out, err
+}
+
+// afterRefunds returns an order's invoice lines less its refunds: a line's refund comes
+// out of that line (SpreadLine), in the order they were made; what order-level refunds
+// took is then spread over what is left, pro rata. Lines at zero are dropped.
+func afterRefunds(basis []Line, refunds []RefundNote) ([]Line, error) {
+	lines := basis
+	var whole money.Fen
+	for _, r := range refunds {
+		if r.Line == 0 {
+			whole += r.Amount
+			continue
+		}
+		left := sum(lines)
+		if left <= 0 {
+			return nil, nil
+		}
+		taken, err := SpreadLine(lines, r.Line, min(r.Amount, left))
+		if err != nil {
+			return nil, err
+		}
+		lines = Less(lines, taken)
+	}
+	left := sum(lines) - whole
+	if left <= 0 {
+		return nil, nil
+	}
+	if whole == 0 {
+		return lines, nil
+	}
+	return Spread(lines, left)
 }
 
 // insert numbers and stores a new invoice.
@@ -365,6 +395,7 @@ func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, i
 		if err := v.Err(); err != nil {
 			return err
 		}
+		task := inv.Lines // a red-letter task's own reversal, before a full one replaces it
 		inv.Lines = lines
 		inv.Amount, inv.Excl, inv.Tax = wa, we, wt
 		inv.State, inv.No, inv.Code, inv.IssuedOn, inv.IssuedAt, inv.IssuedBy, inv.UpdatedAt = Issued, no, code, day.Format("2006-01-02"), now, p.User.ID, now
@@ -391,7 +422,7 @@ func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, i
 			}
 		}
 		if inv.Color == Red {
-			if err := s.afterRed(ctx, inv, mode); err != nil {
+			if err := s.afterRed(ctx, inv, mode, task); err != nil {
 				return err
 			}
 			out = inv
@@ -408,8 +439,9 @@ func (s *Service) Issue(ctx context.Context, p *identity.Principal, id string, i
 
 // afterRed updates the blue invoice a red one reversed: the 待红冲 flag stays while other
 // tasks remain; a full reversal marks it reversed and requests a new blue invoice for
-// what is left (the refund's own task already took the refunded part out).
-func (s *Service) afterRed(ctx context.Context, red *Invoice, mode string) error {
+// what is left (the refund's own task already took the refunded part out). task holds
+// the task's lines as the refund made them (the reversal of the refunded part).
+func (s *Service) afterRed(ctx context.Context, red *Invoice, mode string, task []Line) error {
 	blue, err := s.Store.Invoice(ctx, red.OriginalID)
 	if err != nil {
 		return err
@@ -450,7 +482,7 @@ func (s *Service) afterRed(ctx context.Context, red *Invoice, mode string) error
 	if err != nil {
 		return err
 	}
-	rest, err := s.partialLines(net, red.RefundAmount)
+	rest, err := s.partialLines(net, task, red.RefundAmount)
 	if err != nil {
 		return err
 	}
@@ -475,9 +507,20 @@ func (s *Service) afterRed(ctx context.Context, red *Invoice, mode string) error
 	return s.send(ctx, nb.SupplierID, "invoice.msg.requested", "/seller/invoices/"+nb.ID, nb.OrderNumber, nb.Amount.String())
 }
 
-// partialLines returns net less refund spread over it: the lines a blue invoice stands
-// for after a refund.
-func (s *Service) partialLines(net []Line, refund money.Fen) ([]Line, error) {
+// partialLines returns net less the refund's task lines (the reversal the refund made,
+// of its own line for an after-sales case): the lines a blue invoice stands for after a
+// refund. Should net no longer cover them, the refund is spread over net instead.
+func (s *Service) partialLines(net, task []Line, refund money.Fen) ([]Line, error) {
+	if len(task) > 0 {
+		rest := Net(net, task)
+		ok := sum(rest) == sum(net)+sum(task) // every task line matched a line of net
+		for _, l := range rest {
+			ok = ok && l.Amount > 0
+		}
+		if ok {
+			return rest, nil
+		}
+	}
 	total, _, _ := Totals(net)
 	if refund > total {
 		refund = total
@@ -529,13 +572,18 @@ func (s *Service) Reject(ctx context.Context, p *identity.Principal, id, reason 
 // transaction — call it in the transaction that records the refund — and is idempotent
 // by (order, ref). A request not yet issued shrinks to what is left (or is cancelled at
 // zero); an issued invoice is marked 待红冲 and gets a red-letter task for the refunded
-// amount spread over its remaining lines.
-func (s *Service) Refunded(ctx context.Context, orderID, ref string, amount money.Fen) error {
+// amount. A refund of one order line (line > 0: an after-sales case's line) comes out of
+// that line, at its own VAT rate (SpreadLine); an order-level refund (line 0: a
+// cancellation, a dispute) is spread over the remaining lines pro rata.
+func (s *Service) Refunded(ctx context.Context, orderID, ref string, line int, amount money.Fen) error {
 	if amount <= 0 || amount > money.MaxFen {
 		return errs.Field("amount", "invoice.err.amount_format")
 	}
 	if ref == "" || len(ref) > 200 {
 		return errs.Field("ref", "err.required")
+	}
+	if line < 0 {
+		return errs.Field("line", "err.not_found")
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		now := s.now()
@@ -543,7 +591,7 @@ func (s *Service) Refunded(ctx context.Context, orderID, ref string, amount mone
 		if err := s.Store.LockOrder(ctx, orderID, now); err != nil {
 			return err
 		}
-		fresh, err := s.Store.InvoiceRefundAdd(ctx, orderID, ref, amount, now)
+		fresh, err := s.Store.InvoiceRefundAdd(ctx, orderID, ref, line, amount, now)
 		if err != nil || !fresh {
 			return err
 		}
@@ -555,24 +603,34 @@ func (s *Service) Refunded(ctx context.Context, orderID, ref string, amount mone
 			inv := &blues[i]
 			switch inv.State {
 			case Requested:
-				return s.shrink(ctx, inv, amount)
+				return s.shrink(ctx, inv, line, amount)
 			case Issued:
-				return s.redTask(ctx, inv, ref, amount)
+				return s.redTask(ctx, inv, ref, line, amount)
 			}
 		}
 		return nil
 	})
 }
 
-// shrink takes a refund out of a request not yet issued: its lines are re-spread over
-// what is left, or it is cancelled when nothing is.
-func (s *Service) shrink(ctx context.Context, inv *Invoice, refund money.Fen) error {
+// shrink takes a refund out of a request not yet issued: a line's refund out of that
+// line, an order-level one by re-spreading the lines over what is left; it is cancelled
+// when nothing is.
+func (s *Service) shrink(ctx context.Context, inv *Invoice, line int, refund money.Fen) error {
 	at := s.now()
 	left := inv.Amount - refund
 	if left <= 0 {
 		inv.State, inv.Reason, inv.UpdatedAt = Cancelled, "refunded", at
 	} else {
-		lines, err := Spread(inv.Lines, left)
+		var lines []Line
+		var err error
+		if line > 0 {
+			var taken []Line
+			if taken, err = SpreadLine(inv.Lines, line, refund); err == nil {
+				lines = Less(inv.Lines, taken)
+			}
+		} else {
+			lines, err = Spread(inv.Lines, left)
+		}
 		if err != nil {
 			return err
 		}
@@ -596,7 +654,7 @@ func sum(lines []Line) money.Fen {
 }
 
 // redTask marks an issued blue invoice 待红冲 and creates the red-letter task.
-func (s *Service) redTask(ctx context.Context, blue *Invoice, ref string, amount money.Fen) error {
+func (s *Service) redTask(ctx context.Context, blue *Invoice, ref string, line int, amount money.Fen) error {
 	_, net, err := s.blueNet(ctx, blue.ID, "")
 	if err != nil {
 		return err
@@ -606,7 +664,7 @@ func (s *Service) redTask(ctx context.Context, blue *Invoice, ref string, amount
 		return nil
 	}
 	amount = min(amount, left)
-	lines, err := Spread(net, -amount)
+	lines, err := SpreadLine(net, line, -amount)
 	if err != nil {
 		return err
 	}

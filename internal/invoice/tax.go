@@ -18,6 +18,10 @@ type Line struct {
 	Excl    money.Fen  `json:"excl"`
 	Tax     money.Fen  `json:"tax"`
 	Freight bool       `json:"freight,omitempty"`
+	// OrderLine is the number of the order line this line invoices (0 for freight, and
+	// on invoices stored before it was recorded): a refund of one order line reverses
+	// this line, at its own rate.
+	OrderLine int `json:"order_line,omitempty"`
 }
 
 // FreightRate is the VAT rate the freight line of an order is invoiced at. A supplier
@@ -42,7 +46,7 @@ func Basis(o *order.Order) []Line {
 	out := make([]Line, 0, len(o.Lines)+1)
 	for _, l := range o.Lines {
 		name := l.Title
-		out = append(out, Line{No: len(out) + 1, Name: name, Spec: l.Spec, Unit: l.Unit, Qty: l.Qty, Amount: l.Amount, Rate: l.TaxRate})
+		out = append(out, Line{No: len(out) + 1, Name: name, Spec: l.Spec, Unit: l.Unit, Qty: l.Qty, Amount: l.Amount, Rate: l.TaxRate, OrderLine: l.No})
 	}
 	if o.Freight > 0 {
 		out = append(out, Line{No: len(out) + 1, Name: "运费", Amount: o.Freight, Rate: FreightRate(o.Lines), Freight: true})
@@ -76,6 +80,53 @@ func Spread(basis []Line, amount money.Fen) ([]Line, error) {
 	if err != nil {
 		return nil, err
 	}
+	return place(basis, parts), nil
+}
+
+// SpreadLine is Spread for a refund of one order line (orderLine > 0): the amount goes
+// on the basis line that invoices that order line, at its own rate, up to what that
+// line still stands for; only an excess (a refund larger than the line, e.g. with part
+// of the freight) is spread pro rata over the other lines. With orderLine 0, or when
+// no basis line names it (an invoice stored before lines recorded their order line),
+// it is Spread.
+func SpreadLine(basis []Line, orderLine int, amount money.Fen) ([]Line, error) {
+	at := -1
+	if orderLine > 0 {
+		for i, l := range basis {
+			if l.OrderLine == orderLine && !l.Freight && l.Amount > 0 {
+				at = i
+				break
+			}
+		}
+	}
+	if at < 0 {
+		return Spread(basis, amount)
+	}
+	sign, abs := money.Fen(1), amount
+	if amount < 0 {
+		sign, abs = -1, -amount
+	}
+	on := min(abs, basis[at].Amount)
+	weights := make([]money.Fen, len(basis))
+	for i, l := range basis {
+		if i != at {
+			weights[i] = l.Amount
+		}
+	}
+	parts := make([]money.Fen, len(basis))
+	if rest := abs - on; rest > 0 {
+		var err error
+		if parts, err = money.Allocate(sign*rest, weights); err != nil {
+			return nil, err
+		}
+	}
+	parts[at] = sign * on
+	return place(basis, parts), nil
+}
+
+// place gives each basis line its part, drops the lines whose part is zero and splits
+// the rest into 不含税 and 税额.
+func place(basis []Line, parts []money.Fen) []Line {
 	out := make([]Line, 0, len(basis))
 	for i, l := range basis {
 		if parts[i] == 0 {
@@ -84,7 +135,13 @@ func Spread(basis []Line, amount money.Fen) ([]Line, error) {
 		l.Amount = parts[i]
 		out = append(out, l)
 	}
-	return split(out), nil
+	return split(out)
+}
+
+// Less returns lines less the parts taken from them (matched by line number), each
+// left line split again from its amount; lines left at zero are dropped.
+func Less(lines, taken []Line) []Line {
+	return split(Net(lines, Negate(taken)))
 }
 
 // Totals sums lines: 含税, 不含税 and 税额.

@@ -156,3 +156,33 @@ func BenchmarkSpread200(b *testing.B) {
 		}
 	}
 }
+
+func TestSpreadLine(t *testing.T) {
+	basis := []Line{
+		{No: 1, OrderLine: 1, Amount: 1000, Rate: money.VAT13},
+		{No: 2, OrderLine: 2, Amount: 500, Rate: money.VAT9},
+		{No: 3, Amount: 100, Rate: money.VAT13, Freight: true},
+	}
+	// Within the line: all of it on that line, at its rate.
+	got, err := SpreadLine(basis, 2, -300)
+	if err != nil || len(got) != 1 || got[0].No != 2 || got[0].Amount != -300 || got[0].Rate != money.VAT9 {
+		t.Fatalf("within line 2: %+v %v", got, err)
+	}
+	// Beyond the line: the line in full, the excess pro rata over the others (500:100).
+	got, err = SpreadLine(basis, 1, -1200)
+	if err != nil || len(got) != 3 || got[0].Amount != -1000 || got[1].Amount != -167 || got[2].Amount != -33 {
+		t.Fatalf("beyond line 1: %+v %v", got, err)
+	}
+	// Line 0 or a line not on the basis: Spread.
+	for _, n := range []int{0, 9} {
+		got, err = SpreadLine(basis, n, 160)
+		want, _ := Spread(basis, 160)
+		if err != nil || len(got) != len(want) || got[0] != want[0] {
+			t.Fatalf("line %d: %+v, want %+v (%v)", n, got, want, err)
+		}
+	}
+	// More than the basis: an error, as Spread.
+	if _, err := SpreadLine(basis, 1, -1601); err == nil {
+		t.Fatal("beyond the basis: no error")
+	}
+}

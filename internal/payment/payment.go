@@ -256,8 +256,9 @@ type Service struct {
 	Providers map[string]Provider
 	Now       func() time.Time
 	// OnRefund, when set, is told of every refund in the refund's own transaction
-	// (invoice.Service.Refunded: red-letter reversal of an issued invoice).
-	OnRefund func(ctx context.Context, orderID, ref string, amount money.Fen) error
+	// (invoice.Service.Refunded: red-letter reversal of an issued invoice). line is the
+	// order line the refund was for (an after-sales case's), 0 for the order as a whole.
+	OnRefund func(ctx context.Context, orderID, ref string, line int, amount money.Fen) error
 }
 
 func (s *Service) now() time.Time {

@@ -150,7 +150,7 @@ func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orde
 			return err
 		}
 		if s.OnRefund != nil {
-			if err := s.OnRefund(ctx, o.ID, "refund:"+r.ID, r.Amount); err != nil {
+			if err := s.OnRefund(ctx, o.ID, "refund:"+r.ID, 0, r.Amount); err != nil {
 				return err
 			}
 		}

@@ -186,10 +186,11 @@ func (s *Store) InvoiceCount(ctx context.Context, orderID string) (int, error) {
 	return n, nil
 }
 
-// InvoiceRefundAdd records a refund of an order once per reference.
-func (s *Store) InvoiceRefundAdd(ctx context.Context, orderID, ref string, amount money.Fen, at time.Time) (bool, error) {
-	res, err := s.DB.Exec(ctx, `INSERT INTO invoice_refunds (order_id, ref, amount_fen, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (order_id, ref) DO NOTHING`,
-		orderID, ref, int64(amount), db.Millis(at))
+// InvoiceRefundAdd records a refund of an order (of one order line, or line 0) once per
+// reference.
+func (s *Store) InvoiceRefundAdd(ctx context.Context, orderID, ref string, line int, amount money.Fen, at time.Time) (bool, error) {
+	res, err := s.DB.Exec(ctx, `INSERT INTO invoice_refunds (order_id, ref, line_no, amount_fen, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id, ref) DO NOTHING`,
+		orderID, ref, line, int64(amount), db.Millis(at))
 	if err != nil {
 		return false, fmt.Errorf("store: invoice refund: %w", err)
 	}
@@ -197,13 +198,27 @@ func (s *Store) InvoiceRefundAdd(ctx context.Context, orderID, ref string, amoun
 	return n == 1, nil
 }
 
-// InvoiceRefunded sums an order's recorded refunds.
-func (s *Store) InvoiceRefunded(ctx context.Context, orderID string) (money.Fen, error) {
-	var n int64
-	if err := s.DB.QueryRow(ctx, `SELECT COALESCE(SUM(amount_fen), 0) FROM invoice_refunds WHERE order_id = ?`, orderID).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: invoice refunds: %w", err)
+// InvoiceRefunds lists an order's recorded refunds, oldest first.
+func (s *Store) InvoiceRefunds(ctx context.Context, orderID string) ([]invoice.RefundNote, error) {
+	rows, err := s.DB.Query(ctx, `SELECT line_no, amount_fen FROM invoice_refunds WHERE order_id = ? ORDER BY created_at, ref`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store: invoice refunds: %w", err)
 	}
-	return money.Fen(n), nil
+	defer rows.Close()
+	var out []invoice.RefundNote
+	for rows.Next() {
+		var r invoice.RefundNote
+		var amount int64
+		if err := rows.Scan(&r.Line, &amount); err != nil {
+			return nil, fmt.Errorf("store: invoice refunds: %w", err)
+		}
+		r.Amount = money.Fen(amount)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: invoice refunds: %w", err)
+	}
+	return out, nil
 }
 
 // InvoiceCounts counts invoices by color and state ("blue.requested" …).
