@@ -1,0 +1,89 @@
+package aftersale_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/zhuchao/zhuchao/internal/aftersale"
+	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/order"
+)
+
+// REVIEW: a return case the supplier agreed to, whose goods the buyer never sends back,
+// holds the order for ever: nothing times out Agreed (or Offered, Returning, Returned),
+// only the buyer can cancel it, and a dispute arbitrated "release" lifts only the
+// dispute's own hold. The supplier's escrow is frozen with no way out.
+func TestReviewCaseHoldOutlivesArbitration(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		o := f.paidOrder(b, 100, order.Received) // ¥125.00
+		c, err := f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.ReturnRefund, Reason: "quality", Qty: 100, Amount: 12_500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "agree", ReturnAddress: "上海市嘉定区某路1号"}); err != nil {
+			t.Fatal(err)
+		}
+		// The buyer goes silent. Months pass; the sweeps run.
+		f.clk.add(90 * 24 * time.Hour)
+		if _, err := f.svc.EscalateOverdue(ctx, 100); err != nil {
+			t.Fatal(err)
+		}
+		// The supplier's only recourse: a dispute, which staff decide for the supplier.
+		dp, err := f.svc.OpenDispute(ctx, f.sups[0], aftersale.DisputeInput{OrderID: o.ID, Claim: "买家同意退货后三个月未退货"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Arbitrate(ctx, f.cs, dp.ID, aftersale.Outcome{Decision: "驳回退款，放款给供应商"}); err != nil {
+			t.Fatal(err)
+		}
+		if h := f.holds(o.ID); h != 0 {
+			cs, _ := f.svc.Get(ctx, f.cs, c.ID)
+			t.Fatalf("after 90 days and an arbitration for the supplier the order still has %d hold(s) (case %s): escrow %s can never be released", h, cs.State, f.escrow(o.ID))
+		}
+	})
+}
+
+// REVIEW: while a return case is open a dispute on the same order may refund the
+// escrow; the case then cannot be refunded (escrow empty) and stays Returning with its
+// hold, or — with a partial arbitration — refunds again on top of what staff decided.
+func TestReviewDisputeRefundThenCaseRefundStacks(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		o := f.paidOrder(b, 100, order.Received) // ¥125.00
+		c, err := f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.ReturnRefund, Reason: "quality", Qty: 100, Amount: 12_500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "agree", ReturnAddress: "上海市嘉定区某路1号"}); err != nil {
+			t.Fatal(err)
+		}
+		// The buyer also disputes the same goods; staff award half.
+		dp, err := f.svc.OpenDispute(ctx, b.p, aftersale.DisputeInput{OrderID: o.ID, Claim: "质量问题", Amount: 12_500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Arbitrate(ctx, f.cs, dp.ID, aftersale.Outcome{Refund: 6_250, Decision: "部分退款 50%，不退货"}); err != nil {
+			t.Fatal(err)
+		}
+		// The case goes on as if nothing happened.
+		if _, err := f.svc.ShipReturn(ctx, b.p, c.ID, "顺丰", "SF1234567890"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.ConfirmReturn(ctx, f.sups[0], c.ID)
+		refunded, _ := f.svc.RefundedOf(ctx, f.cs, o.ID)
+		t.Logf("confirm return: %v; refunded %s of 125.00; holds %d", err, refunded, f.holds(o.ID))
+		if err != nil && f.holds(o.ID) != 0 {
+			t.Fatalf("the case cannot be refunded (%v) and keeps the order held (%d) for ever", err, f.holds(o.ID))
+		}
+		if refunded > 6_250 {
+			t.Fatalf("arbitration awarded 62.50, the buyer got %s back", refunded)
+		}
+	})
+}
