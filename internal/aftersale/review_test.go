@@ -8,6 +8,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/aftersale"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/order"
 )
 
@@ -84,6 +85,21 @@ func TestReviewDisputeRefundThenCaseRefundStacks(t *testing.T) {
 		}
 		if refunded > 6_250 {
 			t.Fatalf("arbitration awarded 62.50, the buyer got %s back", refunded)
+		}
+	})
+}
+
+// REVIEW: checkText refuses control characters but not invalid UTF-8; a form field with
+// "%FF" reaches PostgreSQL, which refuses the byte: a 500 instead of a field error.
+func TestReviewInvalidUTF8InCaseDetail(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		o := f.paidOrder(b, 10, order.Received)
+		_, err := f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "other", Detail: "坏了\xff\xfe", Qty: 1, Amount: 100})
+		if err == nil || errs.Is(err, errs.Internal) || errs.As(err) == nil || len(errs.As(err).Fields) == 0 {
+			t.Fatalf("want a field error on detail, got %v", err)
 		}
 	})
 }
