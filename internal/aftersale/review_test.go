@@ -103,3 +103,24 @@ func TestReviewInvalidUTF8InCaseDetail(t *testing.T) {
 		}
 	})
 }
+
+// REVIEW: AddEvidence lets any platform staff write into a dispute's timeline (and
+// notifies both parties) — an analyst or a merchant-recruitment member, who may not
+// mediate or arbitrate (CanArbitrate), speaks for the platform in the dispute.
+func TestReviewAnalystWritesDisputeTimeline(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		o := f.paidOrder(b, 10, order.Received)
+		dp, err := f.svc.OpenDispute(ctx, b.p, aftersale.DisputeInput{OrderID: o.ID, Claim: "少发", Amount: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.AddEvidence(ctx, f.analyst, dp.ID, "平台意见：买家胜诉", nil)
+		if err == nil {
+			t.Fatal("an analyst (no arbitration rights) added a platform statement to the dispute")
+		}
+		wantCode(t, err, errs.Forbidden)
+	})
+}
