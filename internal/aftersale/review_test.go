@@ -124,3 +124,41 @@ func TestReviewAnalystWritesDisputeTimeline(t *testing.T) {
 		wantCode(t, err, errs.Forbidden)
 	})
 }
+
+// REVIEW: a supplier can make a buyer's claim disappear. It opens a dispute of its own on
+// the order, leaves the buyer's case unanswered until it escalates — the case then
+// "joins" the open dispute and closes as escalated — and withdraws its dispute. Nobody
+// ever decides the buyer's claim, the order's holds are gone (escrow releasable), and the
+// escalated case still counts against the line, so the buyer cannot open a new one.
+func TestReviewSupplierWithdrawsDisputeAndBuriesCase(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		o := f.paidOrder(b, 100, order.Received) // ¥125.00
+		c, err := f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "short", Qty: 40, Amount: 5_000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dp, err := f.svc.OpenDispute(ctx, f.sups[0], aftersale.DisputeInput{OrderID: o.ID, Claim: "买家恶意索赔"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clk.add(4 * 24 * time.Hour)
+		if n, err := f.svc.EscalateOverdue(ctx, 100); err != nil || n != 1 {
+			t.Fatalf("escalate: %d %v", n, err)
+		}
+		if _, err := f.svc.Withdraw(ctx, f.sups[0], dp.ID); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = f.svc.Get(ctx, b.p, c.ID)
+		refunded, _ := f.svc.RefundedOf(ctx, b.p, o.ID)
+		holds := f.holds(o.ID)
+		// The buried claim still counts: the whole line cannot be claimed again.
+		_, reopen := f.svc.Open(ctx, b.p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "short", Qty: 100, Amount: 12_500})
+		if holds == 0 && refunded == 0 {
+			t.Fatalf("the buyer's claim of 50.00 was never decided (case %s, refunded %s) and the order has no hold left (releasable); a new claim for the line: %v",
+				c.State, refunded, reopen)
+		}
+	})
+}
