@@ -329,9 +329,10 @@ type Store interface {
 	// UpdateCase stores c's mutable fields if the case is still in from: false otherwise.
 	UpdateCase(ctx context.Context, c *Case, from State) (bool, error)
 	// LineClaims sums, per line of an order, the quantity and amount claimed by cases
-	// not cancelled or refused (refunded cases count what they refunded).
+	// not cancelled or refused (refunded cases count what they refunded; a case closed
+	// into a dispute that was withdrawn, from before migration 0033, does not count).
 	LineClaims(ctx context.Context, orderID string) (map[int]LineClaim, error)
-	// DueCases lists cases still requested whose answer deadline passed.
+	// DueCases lists open cases, not in a dispute, whose step's deadline passed.
 	DueCases(ctx context.Context, now time.Time, limit int) ([]string, error)
 
 	InsertDispute(ctx context.Context, d *Dispute) error

@@ -2,6 +2,7 @@ package aftersale_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,6 +171,72 @@ func TestWithdrawDisputeWithJoinedCases(t *testing.T) {
 					t.Fatalf("new dispute: %+v %v", nd, err)
 				}
 			}
+		}
+	})
+}
+
+// Migration 0033 gives cases opened under the old rules the same footing: an open case
+// gets its step's deadline, and a case closed as escalated into a dispute still open is
+// re-opened in_dispute with its hold back.
+func TestMigration0033LegacyCases(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		bs := f.buyers(2)
+		o1 := f.paidOrder(bs[0], 10, order.Received)
+		c1, err := f.svc.Open(ctx, bs[0].p, aftersale.OpenInput{OrderID: o1.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "short", Qty: 4, Amount: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dp, err := f.svc.OpenDispute(ctx, f.sups[0], aftersale.DisputeInput{OrderID: o1.ID, Claim: "争议"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o2 := f.paidOrder(bs[1], 10, order.Received)
+		c2, err := f.svc.Open(ctx, bs[1].p, aftersale.OpenInput{OrderID: o2.ID, LineNo: 1, Kind: aftersale.ReturnRefund, Reason: "short", Qty: 4, Amount: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err = f.svc.Answer(ctx, f.sups[0], c2.ID, aftersale.AnswerInput{Action: "agree", ReturnAddress: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What the old rules left: the escalated case closed, its hold gone; the agreed
+		// case still carrying the supplier's answer deadline.
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := d.Exec(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`UPDATE aftersale_cases SET state = 'escalated', closed_at = 1, dispute_id = ? WHERE id = ?`, dp.ID, c1.ID)
+		exec(`UPDATE orders SET holds = holds - 1 WHERE id = ?`, o1.ID)
+		exec(`UPDATE aftersale_cases SET answer_by = 1 WHERE id = ?`, c2.ID)
+		ms, err := db.Migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.Version != 33 {
+				continue
+			}
+			var lines []string
+			for _, l := range strings.Split(m.SQL, "\n") {
+				if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+					lines = append(lines, l)
+				}
+			}
+			for _, q := range strings.Split(strings.Join(lines, "\n"), ";") {
+				if q = strings.TrimSpace(q); q != "" {
+					exec(d.Dialect(q))
+				}
+			}
+		}
+		if c, _ := f.svc.Get(ctx, f.cs, c1.ID); c.State != aftersale.InDispute || !c.ClosedAt.IsZero() || f.holds(o1.ID) != 2 {
+			t.Fatalf("legacy escalated: %s closed %v holds %d", c.State, c.ClosedAt, f.holds(o1.ID))
+		}
+		if c, _ := f.svc.Get(ctx, f.cs, c2.ID); !c.AnswerBy.Equal(c2.UpdatedAt.Add(aftersale.DefaultReturnWithin)) {
+			t.Fatalf("legacy agreed: answer by %v, updated %v", c.AnswerBy, c2.UpdatedAt)
 		}
 	})
 }

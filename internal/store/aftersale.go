@@ -173,7 +173,9 @@ func (s *Store) UpdateCase(ctx context.Context, c *aftersale.Case, from aftersal
 // LineClaims sums per line what the order's live cases claim.
 func (s *Store) LineClaims(ctx context.Context, orderID string) (map[int]aftersale.LineClaim, error) {
 	rows, err := s.DB.Query(ctx, `SELECT line_no, SUM(qty), SUM(CASE WHEN state = 'refunded' THEN refunded_fen ELSE amount_fen END)
-		FROM aftersale_cases WHERE order_id = ? AND state NOT IN ('cancelled', 'refused') GROUP BY line_no`, orderID)
+		FROM aftersale_cases WHERE order_id = ? AND state NOT IN ('cancelled', 'refused')
+		AND NOT (state = 'escalated' AND dispute_id IN (SELECT id FROM disputes WHERE state = 'withdrawn'))
+		GROUP BY line_no`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("store: line claims: %w", err)
 	}
