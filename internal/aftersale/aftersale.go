@@ -22,7 +22,19 @@
 //     escrow balance caps every refund, so the order's refunds never exceed what was paid;
 //   - a refused case is closed; the buyer may then open a dispute on the order;
 //   - a declined partial offer and an unanswered case both become a dispute opened by the
-//     system, so the platform decides.
+//     system, so the platform decides;
+//   - every open case has a deadline for whoever's step is next (AnswerBy), and a sweep
+//     (EscalateOverdue) acts when it lapses: requested or offered → a dispute; agreed (the
+//     buyer never sent the goods back) → closed without refund; returning (the supplier
+//     never confirmed) → refunded (a return) or a dispute (an exchange); returned (no
+//     replacement shipped) → a dispute;
+//   - a case handed to a dispute is in_dispute and keeps its hold until the dispute closes;
+//     a dispute that closes by arbitration or settlement closes every open case of its
+//     order as escalated (the outcome is the only refund); a withdrawn dispute never
+//     buries a case: the buyer's withdrawal cancels the cases that joined it, the
+//     supplier's hands them to a new dispute opened by the system;
+//   - a case refund is capped at what is left in escrow: it refunds what is left and says
+//     so (a dispute may have refunded part of the order first).
 package aftersale
 
 import (
@@ -52,6 +64,13 @@ const (
 	// DefaultDisputeWindow is how long after settlement either side may still open a
 	// dispute.
 	DefaultDisputeWindow = 15 * 24 * time.Hour
+	// DefaultReturnWithin is how long the buyer has to send goods back once a return or
+	// exchange is agreed; then the case closes without refund.
+	DefaultReturnWithin = 7 * 24 * time.Hour
+	// DefaultConfirmWithin is how long the supplier has to confirm returned goods (and,
+	// for an exchange, to ship the replacement); then a return is refunded and an
+	// exchange goes to a dispute.
+	DefaultConfirmWithin = 7 * 24 * time.Hour
 )
 
 // Limits.
@@ -94,24 +113,25 @@ var Reasons = []string{"quality", "damaged", "wrong_item", "short", "not_as_desc
 // State is where a case is.
 type State string
 
-// Case states. Open: requested, offered, agreed, returning, returned.
+// Case states. Open: requested, offered, agreed, returning, returned, in_dispute.
 const (
-	Requested State = "requested" // 待商家处理: the supplier must answer by AnswerBy
-	Offered   State = "offered"   // 商家提议部分退款: the buyer accepts or declines
-	Agreed    State = "agreed"    // 待买家退货: return address given
-	Returning State = "returning" // 退货中: the buyer shipped the goods back
-	Returned  State = "returned"  // 商家已收到退货, exchange: replacement to ship
-	Refunded  State = "refunded"  // 已退款 (closed)
-	Exchanged State = "exchanged" // 已换货 (closed)
-	Refused   State = "refused"   // 商家拒绝 (closed)
-	Cancelled State = "cancelled" // 买家撤销 (closed)
-	Escalated State = "escalated" // 已转平台处理: a dispute took over (closed)
+	Requested State = "requested"  // 待商家处理: the supplier must answer by AnswerBy
+	Offered   State = "offered"    // 商家提议部分退款: the buyer accepts or declines
+	Agreed    State = "agreed"     // 待买家退货: return address given
+	Returning State = "returning"  // 退货中: the buyer shipped the goods back
+	Returned  State = "returned"   // 商家已收到退货, exchange: replacement to ship
+	Refunded  State = "refunded"   // 已退款 (closed)
+	Exchanged State = "exchanged"  // 已换货 (closed)
+	Refused   State = "refused"    // 商家拒绝 (closed)
+	Cancelled State = "cancelled"  // 买家撤销 (closed)
+	InDispute State = "in_dispute" // 平台处理中: part of an open dispute, closed with its outcome
+	Escalated State = "escalated"  // 平台已处理: closed by its dispute's outcome (closed)
 )
 
 // Open reports whether a case in s still holds its order.
 func (s State) Open() bool {
 	switch s {
-	case Requested, Offered, Agreed, Returning, Returned:
+	case Requested, Offered, Agreed, Returning, Returned, InDispute:
 		return true
 	}
 	return false
@@ -138,7 +158,7 @@ type Case struct {
 	Offer         money.Fen // the supplier's partial proposal
 	Refunded      money.Fen
 	State         State
-	AnswerBy      time.Time // the supplier's deadline while requested
+	AnswerBy      time.Time // the deadline of the step awaited (none while in_dispute)
 	RefuseReason  string
 	ReturnAddress string
 	ReturnCarrier string
@@ -154,9 +174,9 @@ type Case struct {
 	Files         []File
 }
 
-// Overdue reports whether the supplier's answer is late at now.
+// Overdue reports whether the step awaited is late at now.
 func (c *Case) Overdue(now time.Time) bool {
-	return c.State == Requested && !c.AnswerBy.IsZero() && now.After(c.AnswerBy)
+	return c.State.Open() && c.State != InDispute && !c.AnswerBy.IsZero() && now.After(c.AnswerBy)
 }
 
 // Side is who acted.
@@ -309,9 +329,10 @@ type Store interface {
 	// UpdateCase stores c's mutable fields if the case is still in from: false otherwise.
 	UpdateCase(ctx context.Context, c *Case, from State) (bool, error)
 	// LineClaims sums, per line of an order, the quantity and amount claimed by cases
-	// not cancelled or refused (refunded cases count what they refunded).
+	// not cancelled or refused (refunded cases count what they refunded; a case closed
+	// into a dispute that was withdrawn, from before migration 0033, does not count).
 	LineClaims(ctx context.Context, orderID string) (map[int]LineClaim, error)
-	// DueCases lists cases still requested whose answer deadline passed.
+	// DueCases lists open cases, not in a dispute, whose step's deadline passed.
 	DueCases(ctx context.Context, now time.Time, limit int) ([]string, error)
 
 	InsertDispute(ctx context.Context, d *Dispute) error
@@ -361,6 +382,11 @@ type Service struct {
 	// DisputeWindow is how long after settlement a dispute may be opened
 	// (DefaultDisputeWindow when zero).
 	DisputeWindow time.Duration
+	// ReturnWithin and ConfirmWithin are the buyer's time to send goods back and the
+	// supplier's to confirm them or reship (DefaultReturnWithin, DefaultConfirmWithin
+	// when zero).
+	ReturnWithin  time.Duration
+	ConfirmWithin time.Duration
 }
 
 func (s *Service) now() time.Time {
@@ -382,6 +408,20 @@ func (s *Service) disputeWindow() time.Duration {
 		return DefaultDisputeWindow
 	}
 	return s.DisputeWindow
+}
+
+func (s *Service) returnWithin() time.Duration {
+	if s.ReturnWithin <= 0 {
+		return DefaultReturnWithin
+	}
+	return s.ReturnWithin
+}
+
+func (s *Service) confirmWithin() time.Duration {
+	if s.ConfirmWithin <= 0 {
+		return DefaultConfirmWithin
+	}
+	return s.ConfirmWithin
 }
 
 func notFound() error { return errs.E(errs.NotFound, "err.not_found") }
@@ -421,6 +461,8 @@ func checkText(v *errs.Validator, field, s string, required bool, max int) strin
 	switch {
 	case s == "" && required:
 		v.Add(field, "err.required")
+	case !utf8.ValidString(s):
+		v.Add(field, "err.bad_chars")
 	case utf8.RuneCountInString(s) > max:
 		v.Add(field, "err.too_long", max)
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }):

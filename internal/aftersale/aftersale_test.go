@@ -546,20 +546,28 @@ func TestEscalationAfterThreeDays(t *testing.T) {
 			t.Fatalf("second run: %d %v", n, err)
 		}
 		c, err = f.svc.Get(ctx, b.p, c.ID)
-		if err != nil || c.State != aftersale.Escalated || c.DisputeID == "" {
+		if err != nil || c.State != aftersale.InDispute || c.DisputeID == "" {
 			t.Fatalf("case: %+v %v", c, err)
 		}
 		dp, err := f.svc.GetDispute(ctx, f.cs, c.DisputeID)
 		if err != nil || dp.OpenedBy != aftersale.SystemSide || dp.State != aftersale.DOpen || dp.Amount != 1_250 || dp.CaseID != c.ID {
 			t.Fatalf("dispute: %+v %v", dp, err)
 		}
-		// The dispute took over the case's hold.
-		if f.holds(o.ID) != 1 {
+		// The case keeps its hold beside the dispute's until the dispute closes.
+		if f.holds(o.ID) != 2 {
 			t.Fatalf("holds %d", f.holds(o.ID))
 		}
 		// The supplier's late answer is refused.
 		_, err = f.svc.Answer(ctx, f.sups[0], c.ID, aftersale.AnswerInput{Action: "agree", ReturnAddress: "x"})
 		wantCode(t, err, errs.Conflict)
+		// The arbitration decides the case with the dispute: closed, no hold left.
+		if _, err := f.svc.Arbitrate(ctx, f.cs, dp.ID, aftersale.Outcome{Refund: 1_000, Decision: "退款 10 元"}); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = f.svc.Get(ctx, b.p, c.ID)
+		if c.State != aftersale.Escalated || c.DisputeID != dp.ID || f.holds(o.ID) != 0 || f.escrow(o.ID) != o.Total-1_000 {
+			t.Fatalf("after arbitration: case %s holds %d escrow %s", c.State, f.holds(o.ID), f.escrow(o.ID))
+		}
 	})
 }
 

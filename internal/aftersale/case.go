@@ -2,11 +2,14 @@ package aftersale
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
+	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/order"
 )
@@ -306,6 +309,7 @@ func (s *Service) Answer(ctx context.Context, p *identity.Principal, id string, 
 				return errs.Field("amount", "aftersale.err.offer_range", c.Amount.String())
 			}
 			c.Offer, c.ReturnAddress = in.Amount, in.ReturnAddress
+			c.AnswerBy = s.now().Add(s.answerWithin()) // the buyer's answer
 			if err := s.moveCase(ctx, p, c, Offered, SupplierSide, "offer", in.ReturnAddress, in.Amount); err != nil {
 				return err
 			}
@@ -315,6 +319,7 @@ func (s *Service) Answer(ctx context.Context, p *identity.Principal, id string, 
 		if !needsReturn {
 			return s.refundCase(ctx, p, c, o, c.Amount, SupplierSide, "agree")
 		}
+		c.AnswerBy = s.now().Add(s.returnWithin())
 		if err := s.moveCase(ctx, p, c, Agreed, SupplierSide, "agree", in.ReturnAddress, 0); err != nil {
 			return err
 		}
@@ -322,14 +327,36 @@ func (s *Service) Answer(ctx context.Context, p *identity.Principal, id string, 
 	})
 }
 
-// refundCase refunds amount for c and closes it as refunded.
+// refundCase refunds amount for c and closes it as refunded. The refund is capped at
+// what is left in the order's escrow (a dispute may have refunded part of it): the case
+// refunds what is left, possibly nothing, says so on its timeline and to the buyer, and
+// closes either way, so a case never stays open for want of escrow.
 func (s *Service) refundCase(ctx context.Context, p *identity.Principal, c *Case, o *order.Order, amount money.Fen, side Side, action string) error {
-	if _, err := s.refund(ctx, p, o, c.ID, "", c.LineNo, amount); err != nil {
+	if o.State != order.Shipped && o.State != order.Received {
+		return conflict("aftersale.err.not_in_escrow", string(o.State))
+	}
+	bal, err := s.Ledger.Balance(ctx, ledger.Escrow(o.ID))
+	if err != nil {
 		return err
 	}
+	note := ""
+	if left := max(bal.Available(), 0); amount > left {
+		note = fmt.Sprintf("%s → %s", amount, left)
+		amount = left
+	}
+	if amount > 0 {
+		if _, err := s.refund(ctx, p, o, c.ID, "", c.LineNo, amount); err != nil {
+			return err
+		}
+	}
 	c.Refunded = amount
-	if err := s.moveCase(ctx, p, c, Refunded, side, action, "", amount); err != nil {
+	if err := s.moveCase(ctx, p, c, Refunded, side, action, note, amount); err != nil {
 		return err
+	}
+	if note != "" {
+		if err := s.send(ctx, c.BuyerOrgID, "aftersale.msg.refund_capped", caseLink(BuyerSide, c.ID), c.Number, amount.String()); err != nil {
+			return err
+		}
 	}
 	return s.notifyCase(ctx, c, SupplierSide, "aftersale.msg.case_refunded")
 }
@@ -345,6 +372,7 @@ func (s *Service) AcceptOffer(ctx context.Context, p *identity.Principal, id str
 		if c.Kind == RefundOnly {
 			return s.refundCase(ctx, p, c, o, c.Offer, BuyerSide, "accept_offer")
 		}
+		c.AnswerBy = s.now().Add(s.returnWithin())
 		if err := s.moveCase(ctx, p, c, Agreed, BuyerSide, "accept_offer", "", c.Offer); err != nil {
 			return err
 		}
@@ -376,6 +404,7 @@ func (s *Service) ShipReturn(ctx context.Context, p *identity.Principal, id, car
 			return conflict("aftersale.err.not_agreed", string(c.State))
 		}
 		c.ReturnCarrier, c.ReturnWaybill = carrier, waybill
+		c.AnswerBy = s.now().Add(s.confirmWithin())
 		if err := s.moveCase(ctx, p, c, Returning, BuyerSide, "ship_return", carrier+" "+waybill, 0); err != nil {
 			return err
 		}
@@ -393,6 +422,7 @@ func (s *Service) ConfirmReturn(ctx context.Context, p *identity.Principal, id s
 		if c.Kind == ReturnRefund {
 			return s.refundCase(ctx, p, c, o, c.Amount, SupplierSide, "confirm_return")
 		}
+		c.AnswerBy = s.now().Add(s.confirmWithin()) // the replacement's shipment
 		if err := s.moveCase(ctx, p, c, Returned, SupplierSide, "confirm_return", "", 0); err != nil {
 			return err
 		}
@@ -434,18 +464,25 @@ func (s *Service) Cancel(ctx context.Context, p *identity.Principal, id string) 
 }
 
 // escalate hands c to the platform: a dispute opened by the system for the amount
-// claimed, which takes over the case's hold in the same transaction.
+// claimed, or the order's open dispute, which it joins. The case is then in_dispute and
+// keeps its hold until the dispute closes (closeCases, or a withdrawal: see Withdraw).
 func (s *Service) escalate(ctx context.Context, p *identity.Principal, c *Case, o *order.Order, action string) error {
+	c.AnswerBy = time.Time{}
 	if open, err := s.Store.OpenDisputeOf(ctx, o.ID); err != nil {
 		return err
 	} else if open != "" {
 		// One dispute per order at a time: the case joins it.
 		c.DisputeID = open
-		if err := s.moveCase(ctx, p, c, Escalated, sideOfAction(action), action, "", 0); err != nil {
+		if err := s.moveCase(ctx, p, c, InDispute, sideOfAction(action), action, "", 0); err != nil {
 			return err
 		}
-		_, err := s.Store.AddAftersaleEvent(ctx, &Event{DisputeID: open, Action: "case_joined", Side: SystemSide, Note: c.Number, Amount: c.Amount, At: s.now()})
-		return err
+		if _, err := s.Store.AddAftersaleEvent(ctx, &Event{DisputeID: open, Action: "case_joined", Side: SystemSide, Note: c.Number, Amount: c.Amount, At: s.now()}); err != nil {
+			return err
+		}
+		if err := s.notifyCase(ctx, c, BuyerSide, "aftersale.msg.escalated"); err != nil {
+			return err
+		}
+		return s.notifyCase(ctx, c, SupplierSide, "aftersale.msg.escalated")
 	}
 	claim := c.Number + " " + c.Reason
 	if c.Detail != "" {
@@ -456,7 +493,7 @@ func (s *Service) escalate(ctx context.Context, p *identity.Principal, c *Case, 
 		return err
 	}
 	c.DisputeID = d.ID
-	if err := s.moveCase(ctx, p, c, Escalated, sideOfAction(action), action, d.Number, 0); err != nil {
+	if err := s.moveCase(ctx, p, c, InDispute, sideOfAction(action), action, d.Number, 0); err != nil {
 		return err
 	}
 	if err := s.notifyCase(ctx, c, BuyerSide, "aftersale.msg.escalated"); err != nil {
@@ -472,12 +509,16 @@ func sideOfAction(action string) Side {
 	return SystemSide
 }
 
-// EscalateJob is the job kind that hands unanswered cases to the platform.
+// EscalateJob is the job kind that acts on cases whose step is overdue.
 const EscalateJob = "aftersale.escalate"
 
-// EscalateOverdue escalates every case the supplier left unanswered past its deadline to
-// a dispute opened by the system, each in its own transaction and only from requested,
-// so running it twice or on two nodes changes nothing more. It returns how many.
+// EscalateOverdue acts on every open case whose awaited step is past its deadline, each
+// in its own transaction and only from the state it was found in, so running it twice or
+// on two nodes changes nothing more: requested (the supplier did not answer) and offered
+// (the buyer did not answer) go to a dispute; agreed (the buyer did not send the goods
+// back) closes without refund; returning (the supplier did not confirm) is refunded, or
+// for an exchange goes to a dispute; returned (no replacement shipped) goes to a dispute.
+// It returns how many cases it moved.
 func (s *Service) EscalateOverdue(ctx context.Context, limit int) (int, error) {
 	now := s.now()
 	ids, err := s.Store.DueCases(ctx, now, limit)
@@ -488,6 +529,7 @@ func (s *Service) EscalateOverdue(ctx context.Context, limit int) (int, error) {
 	for _, id := range ids {
 		done := false
 		err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+			done = false
 			c, err := s.Store.Case(ctx, id)
 			if err != nil {
 				return err
@@ -505,7 +547,7 @@ func (s *Service) EscalateOverdue(ctx context.Context, limit int) (int, error) {
 			if err != nil {
 				return err
 			}
-			if err := s.escalate(ctx, nil, c, o, "escalate"); err != nil {
+			if err := s.lapse(ctx, c, o); err != nil {
 				if errs.Is(err, errs.Conflict) {
 					return nil
 				}
@@ -522,4 +564,30 @@ func (s *Service) EscalateOverdue(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// lapse takes the system's step on an overdue case (see EscalateOverdue).
+func (s *Service) lapse(ctx context.Context, c *Case, o *order.Order) error {
+	switch c.State {
+	case Requested:
+		return s.escalate(ctx, nil, c, o, "escalate")
+	case Offered:
+		return s.escalate(ctx, nil, c, o, "offer_lapsed")
+	case Agreed:
+		if err := s.moveCase(ctx, nil, c, Cancelled, SystemSide, "return_lapsed", "", 0); err != nil {
+			return err
+		}
+		if err := s.notifyCase(ctx, c, BuyerSide, "aftersale.msg.return_lapsed"); err != nil {
+			return err
+		}
+		return s.notifyCase(ctx, c, SupplierSide, "aftersale.msg.return_lapsed")
+	case Returning:
+		if c.Kind == ReturnRefund {
+			return s.refundCase(ctx, nil, c, o, c.Amount, SystemSide, "confirm_lapsed")
+		}
+		return s.escalate(ctx, nil, c, o, "confirm_lapsed")
+	case Returned:
+		return s.escalate(ctx, nil, c, o, "reship_lapsed")
+	}
+	return nil
 }

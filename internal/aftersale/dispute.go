@@ -2,6 +2,7 @@ package aftersale
 
 import (
 	"context"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/deposit"
@@ -293,7 +294,8 @@ func (s *Service) saveDispute(ctx context.Context, p *identity.Principal, d *Dis
 }
 
 // AddEvidence adds a statement with files to an open dispute's timeline, by a party or
-// staff. A party answering when it was its turn passes the step to customer service.
+// staff who may mediate (CanArbitrate: other staff read but do not speak for the
+// platform). A party answering when it was its turn passes the step to customer service.
 func (s *Service) AddEvidence(ctx context.Context, p *identity.Principal, id, text string, files []FileInput) (*Dispute, error) {
 	now := s.now()
 	var v errs.Validator
@@ -310,6 +312,9 @@ func (s *Service) AddEvidence(ctx context.Context, p *identity.Principal, id, te
 		return nil, err
 	}
 	return s.onDispute(ctx, p, id, func(ctx context.Context, d *Dispute, o *order.Order, side Side) error {
+		if side == StaffSide && !CanArbitrate(p) {
+			return errs.E(errs.Forbidden, "aftersale.err.staff_only")
+		}
 		if side == d.WaitingOn && side != StaffSide {
 			d.WaitingOn, d.AnswerBy = StaffSide, now.Add(s.answerWithin())
 		}
@@ -456,6 +461,9 @@ func (s *Service) AcceptProposal(ctx context.Context, p *identity.Principal, id 
 		if _, err := s.saveDispute(ctx, p, d, DProposed, side, "accept", "", d.Proposal); err != nil {
 			return err
 		}
+		if err := s.closeCases(ctx, p, d, side); err != nil {
+			return err
+		}
 		if err := s.notifyDispute(ctx, d, BuyerSide, "aftersale.msg.resolved"); err != nil {
 			return err
 		}
@@ -519,6 +527,9 @@ func (s *Service) Arbitrate(ctx context.Context, p *identity.Principal, id strin
 		if _, err := s.saveDispute(ctx, p, d, from, StaffSide, "arbitrate", out.Decision, out.Refund+out.Deduct); err != nil {
 			return err
 		}
+		if err := s.closeCases(ctx, p, d, StaffSide); err != nil {
+			return err
+		}
 		if err := s.notifyDispute(ctx, d, BuyerSide, "aftersale.msg.arbitrated"); err != nil {
 			return err
 		}
@@ -526,7 +537,37 @@ func (s *Service) Arbitrate(ctx context.Context, p *identity.Principal, id strin
 	})
 }
 
-// Withdraw is the opener's withdrawal of its dispute.
+// closeCases closes every open case of d's order, in_dispute or not, as escalated with
+// d's outcome, lifting their holds: the outcome decided the order, and is the only refund
+// made for them (a case's own refund would stack on it).
+func (s *Service) closeCases(ctx context.Context, p *identity.Principal, d *Dispute, side Side) error {
+	cs, err := s.Store.Cases(ctx, Filter{OrderID: d.OrderID, OpenOnly: true, Limit: 500})
+	if err != nil {
+		return err
+	}
+	for i := range cs {
+		c := &cs[i]
+		if !c.State.Open() {
+			continue
+		}
+		c.DisputeID, c.AnswerBy = d.ID, time.Time{}
+		if err := s.moveCase(ctx, p, c, Escalated, side, "dispute_closed", d.Number, 0); err != nil {
+			return err
+		}
+		if err := s.notifyCase(ctx, c, BuyerSide, "aftersale.msg.case_decided"); err != nil {
+			return err
+		}
+		if err := s.notifyCase(ctx, c, SupplierSide, "aftersale.msg.case_decided"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Withdraw is the opener's withdrawal of its dispute. Cases that joined it are not
+// buried with it: the buyer's withdrawal cancels them (they are the buyer's own claims);
+// the supplier's hands them, still in_dispute and holding the order, to a new dispute
+// opened by the system, so the platform still decides them.
 func (s *Service) Withdraw(ctx context.Context, p *identity.Principal, id string) (*Dispute, error) {
 	return s.onDispute(ctx, p, id, func(ctx context.Context, d *Dispute, o *order.Order, side Side) error {
 		if side != d.OpenedBy {
@@ -537,6 +578,31 @@ func (s *Service) Withdraw(ctx context.Context, p *identity.Principal, id string
 		if _, err := s.saveDispute(ctx, p, d, from, side, "withdraw", "", 0); err != nil {
 			return err
 		}
-		return s.notifyDispute(ctx, d, other(side), "aftersale.msg.withdrawn")
+		if err := s.notifyDispute(ctx, d, other(side), "aftersale.msg.withdrawn"); err != nil {
+			return err
+		}
+		cs, err := s.Store.Cases(ctx, Filter{OrderID: d.OrderID, OpenOnly: true, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for i := range cs {
+			c := &cs[i]
+			if c.State != InDispute || c.DisputeID != d.ID {
+				continue
+			}
+			if side == BuyerSide {
+				if err := s.moveCase(ctx, p, c, Cancelled, BuyerSide, "withdraw", d.Number, 0); err != nil {
+					return err
+				}
+				if err := s.notifyCase(ctx, c, SupplierSide, "aftersale.msg.cancelled"); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := s.escalate(ctx, nil, c, o, "rejoin"); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

@@ -490,7 +490,7 @@ func aftersaleSchemas() obj {
 		"Case": obj{"type": "object", "required": []string{"id", "number", "state"}, "properties": obj{"id": str, "number": str, "order_id": str, "order_number": str,
 			"line_no": integer, "line_title": str, "buyer_name": str, "supplier_name": str, "kind": str, "reason": str, "detail": str, "qty": integer,
 			"amount_fen": fen, "offer_fen": fen, "refunded_fen": fen,
-			"state":     obj{"type": "string", "enum": []string{"requested", "offered", "agreed", "returning", "returned", "refunded", "exchanged", "refused", "cancelled", "escalated"}},
+			"state":     obj{"type": "string", "enum": []string{"requested", "offered", "agreed", "returning", "returned", "in_dispute", "refunded", "exchanged", "refused", "cancelled", "escalated"}},
 			"answer_by": ts, "overdue": boolean, "refuse_reason": str, "return_address": str, "return_carrier": str, "return_waybill": str,
 			"reship_carrier": str, "reship_waybill": str, "dispute_id": str, "created_at": ts, "timeline": timelineArr}},
 		"CaseList": obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Case")}}},

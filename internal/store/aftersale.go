@@ -137,7 +137,7 @@ func limitOf(n int) int {
 
 // Cases lists cases, open ones first, then newest first.
 func (s *Store) Cases(ctx context.Context, f aftersale.Filter) ([]aftersale.Case, error) {
-	where, args := filterWhere("c", f, `'requested', 'offered', 'agreed', 'returning', 'returned'`)
+	where, args := filterWhere("c", f, `'requested', 'offered', 'agreed', 'returning', 'returned', 'in_dispute'`)
 	rows, err := s.DB.Query(ctx, `SELECT `+caseCols+caseFrom+where+`
 		ORDER BY CASE WHEN c.closed_at = 0 THEN 0 ELSE 1 END, c.created_at DESC, c.id DESC LIMIT `+fmt.Sprint(limitOf(f.Limit)), args...)
 	if err != nil {
@@ -173,7 +173,9 @@ func (s *Store) UpdateCase(ctx context.Context, c *aftersale.Case, from aftersal
 // LineClaims sums per line what the order's live cases claim.
 func (s *Store) LineClaims(ctx context.Context, orderID string) (map[int]aftersale.LineClaim, error) {
 	rows, err := s.DB.Query(ctx, `SELECT line_no, SUM(qty), SUM(CASE WHEN state = 'refunded' THEN refunded_fen ELSE amount_fen END)
-		FROM aftersale_cases WHERE order_id = ? AND state NOT IN ('cancelled', 'refused') GROUP BY line_no`, orderID)
+		FROM aftersale_cases WHERE order_id = ? AND state NOT IN ('cancelled', 'refused')
+		AND NOT (state = 'escalated' AND dispute_id IN (SELECT id FROM disputes WHERE state = 'withdrawn'))
+		GROUP BY line_no`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("store: line claims: %w", err)
 	}
@@ -190,9 +192,11 @@ func (s *Store) LineClaims(ctx context.Context, orderID string) (map[int]aftersa
 	return out, rows.Err()
 }
 
-// DueCases lists requested cases past their answer deadline, the oldest first.
+// DueCases lists open cases (not in a dispute) past the deadline of their awaited step,
+// the oldest first.
 func (s *Store) DueCases(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	return s.strings(ctx, "due cases", `SELECT id FROM aftersale_cases WHERE state = 'requested' AND answer_by > 0 AND answer_by < ?
+	return s.strings(ctx, "due cases", `SELECT id FROM aftersale_cases WHERE state IN ('requested', 'offered', 'agreed', 'returning', 'returned')
+		AND answer_by > 0 AND answer_by < ?
 		ORDER BY answer_by LIMIT `+fmt.Sprint(limitOf(limit)), db.Millis(now))
 }
 
