@@ -6,6 +6,7 @@ import (
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/order"
@@ -36,6 +37,22 @@ func TestReviewFullRefundAfterPartShipment(t *testing.T) {
 		}
 		if f.state(o.ID) != order.Paid {
 			t.Fatalf("state %s", f.state(o.ID))
+		}
+	})
+}
+
+// REVIEW: the settlement-account form checks lengths and digits but not control bytes
+// or UTF-8: a NUL (form "%00") or an invalid byte ("%FF") in the account name or bank
+// reaches PostgreSQL, which refuses it — a 500 instead of a 4xx naming the field.
+func TestReviewSettlementAccountOddBytes(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		for _, name := range []string{"筑巢\x00科技", "筑巢\xff科技"} {
+			_, err := f.ful.SetAccount(ctx, f.supP[0], fulfil.Account{Name: name, Bank: "工商银行杭州分行", Number: "6222020200001234567"})
+			if err == nil || errs.Is(err, errs.Internal) || errs.As(err) == nil || len(errs.As(err).Fields) == 0 {
+				t.Errorf("name %q: want a field error, got %v", name, err)
+			}
 		}
 	})
 }
