@@ -7,6 +7,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/fulfil"
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/order"
@@ -55,4 +56,19 @@ func TestReviewSettlementAccountOddBytes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// REVIEW: Commission scales Σ line × rate by released ÷ total, total including freight.
+// When an after-sales case refunds a whole line (cases are per line) and only the
+// freight is left to release, commission is still charged — on freight, which the rule
+// says is charged nothing — and each line's fixed part is charged in full whether or
+// not the line was refunded.
+func TestReviewCommissionAfterLineRefund(t *testing.T) {
+	// ¥10.00 line at 5 %, ¥5.00 freight; the line refunded in full: ¥5.00 (freight) released.
+	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Rule: fees.Rule{RateBP: 500}}}); got != 0 {
+		t.Errorf("line refunded in full, only freight released: commission %d fen, want 0", got)
+	}
+	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Rule: fees.Rule{FixedFen: 200}}}); got != 0 {
+		t.Errorf("line refunded in full: fixed commission %d fen still charged on freight", got)
+	}
 }
