@@ -3,6 +3,7 @@ package fulfil_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
@@ -71,4 +72,35 @@ func TestReviewCommissionAfterLineRefund(t *testing.T) {
 	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Rule: fees.Rule{FixedFen: 200}}}); got != 0 {
 		t.Errorf("line refunded in full: fixed commission %d fen still charged on freight", got)
 	}
+}
+
+// REVIEW: DueInspection returns shipped orders whose window ended, oldest first, held or
+// not; AutoConfirm skips the held ones. Once `limit` (500 in Sweep) held orders are older
+// than the rest, every run picks the same held orders and no other order is ever
+// confirmed automatically (nor released). Shown with limit 1 and one held order.
+func TestReviewHeldOrdersStarveAutoConfirm(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		os := f.paid(b, 3)
+		held, free := os[0].ID, os[1].ID
+		if _, err := f.ful.Ship(ctx, f.supP[0], held, sfParcel()); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.add(time.Hour) // the held order's window ends first
+		if _, err := f.ful.Ship(ctx, f.supP[1], free, sfParcel()); err != nil {
+			t.Fatal(err)
+		}
+		f.setHolds(held, 1) // an after-sales case open for weeks
+		f.clk.add(30 * 24 * time.Hour)
+		for i := 0; i < 10; i++ {
+			if _, err := f.ful.AutoConfirm(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if st := f.state(free); st != order.Received && st != order.Settled {
+			t.Fatalf("an unheld order 30 days past its window is still %s: the held order ahead of it takes the sweep's whole batch", st)
+		}
+	})
 }
