@@ -259,7 +259,8 @@ type Store interface {
 	PutProgress(ctx context.Context, p *Progress) error
 	// OrderHolds reads orders.holds (owned by after-sales and disputes).
 	OrderHolds(ctx context.Context, orderID string) (int64, error)
-	// DueInspection lists shipped orders whose inspection window ended by now.
+	// DueInspection lists shipped orders whose inspection window ended by now, leaving
+	// out held orders the sweep has already marked held.
 	DueInspection(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// DueRelease lists received orders without holds whose release time has come.
 	DueRelease(ctx context.Context, now time.Time, limit int) ([]string, error)

@@ -209,10 +209,14 @@ func (s *Store) OrderHolds(ctx context.Context, orderID string) (int64, error) {
 	return n, nil
 }
 
-// DueInspection lists shipped orders whose inspection window has ended.
+// DueInspection lists shipped orders whose inspection window has ended: those without
+// holds, and held ones the sweep has not yet seen held (it marks them once). Held
+// orders already marked are left out, so however many there are they never take the
+// sweep's whole batch.
 func (s *Store) DueInspection(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	return s.strings(ctx, "due inspection", `SELECT f.order_id FROM order_fulfilment f JOIN orders o ON o.id = f.order_id
-		WHERE f.inspect_until > 0 AND f.inspect_until <= ? AND o.state = 'shipped' ORDER BY f.inspect_until LIMIT ?`, db.Millis(now), limit)
+		WHERE f.inspect_until > 0 AND f.inspect_until <= ? AND o.state = 'shipped' AND (o.holds = 0 OR f.held_seen_at = 0)
+		ORDER BY f.inspect_until LIMIT ?`, db.Millis(now), limit)
 }
 
 // DueRelease lists received orders without holds whose release time has come.
