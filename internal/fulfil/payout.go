@@ -20,6 +20,12 @@ var (
 	bankRefRe   = regexp.MustCompile(`^[0-9A-Za-z_-]{4,64}$`)
 )
 
+// plainText reports whether s is valid UTF-8 without control characters (a NUL or an
+// invalid byte would otherwise reach the database, which PostgreSQL refuses).
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
 // AccountOf returns the caller's (a supplier's) settlement account, or NotFound.
 func (s *Service) AccountOf(ctx context.Context, p *identity.Principal) (*Account, error) {
 	if !p.Is(identity.Supplier) {
@@ -51,6 +57,8 @@ func (s *Service) SetAccount(ctx context.Context, p *identity.Principal, a Accou
 		v.Check(accountNoRe.MatchString(a.Number), "number", "ship.err.account_no")
 	}
 	v.Check(a.CNAPS == "" || cnapsRe.MatchString(a.CNAPS), "cnaps", "ship.err.cnaps")
+	v.Check(plainText(a.Name), "name", "err.bad_chars")
+	v.Check(plainText(a.Bank), "bank", "err.bad_chars")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
