@@ -257,6 +257,9 @@ type Store interface {
 	// Progress returns an order's timers, or NotFound before its first shipment.
 	Progress(ctx context.Context, orderID string) (*Progress, error)
 	PutProgress(ctx context.Context, p *Progress) error
+	// RefundRequested reports whether the buyer's pre-shipment refund request awaits a
+	// decision (payment owns it).
+	RefundRequested(ctx context.Context, orderID string) (bool, error)
 	// OrderHolds reads orders.holds (owned by after-sales and disputes).
 	OrderHolds(ctx context.Context, orderID string) (int64, error)
 	// DueInspection lists shipped orders whose inspection window ended by now, leaving

@@ -529,3 +529,12 @@ func (s *Store) SupplierTotals(ctx context.Context) ([]fulfil.SupplierTotals, mo
 	}
 	return out, rev, rows.Err()
 }
+
+// ShipmentCount counts an order's shipments.
+func (s *Store) ShipmentCount(ctx context.Context, orderID string) (int, error) {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM shipments WHERE order_id = ?`, orderID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: shipment count: %w", err)
+	}
+	return n, nil
+}
