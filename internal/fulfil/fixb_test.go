@@ -2,11 +2,17 @@ package fulfil_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
 	"github.com/zhuchao/zhuchao/internal/errs"
+	"github.com/zhuchao/zhuchao/internal/fees"
+	"github.com/zhuchao/zhuchao/internal/fulfil"
+	"github.com/zhuchao/zhuchao/internal/ledger"
+	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/order"
 )
 
@@ -39,6 +45,92 @@ func TestShipWaitsForRefundRequest(t *testing.T) {
 		}
 		if st := f.state(o.ID); st != order.Shipped {
 			t.Fatalf("state %s", st)
+		}
+	})
+}
+
+// Commission on what is left of each line after its own after-sales refunds; refunds
+// naming no line spread pro rata; freight free; fixed parts only for lines with
+// something left.
+func TestCommissionLineRefunds(t *testing.T) {
+	r := func(bp int64, fixed money.Fen) fees.Rule { return fees.Rule{RateBP: bp, FixedFen: fixed} }
+	cases := []struct {
+		name            string
+		released, total money.Fen
+		lines           []fulfil.RatedLine
+		want            money.Fen
+	}{
+		// two ¥10.00 lines at 5 %, ¥5.00 freight; line 1 refunded in full by its case
+		{"one line refunded", 1500, 2500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: r(500, 0)}, {Amount: 1000, Rule: r(500, 0)}}, 50},
+		// and a dispute refunds ¥3.00 more: spread over line 2 and freight (1200 ÷ 1500)
+		{"and a dispute refund", 1200, 2500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: r(500, 0)}, {Amount: 1000, Rule: r(500, 0)}}, 40},
+		// line 1 refunded ¥4.00: 600 + 1000 left at 5 %
+		{"part of a line refunded", 2100, 2500, []fulfil.RatedLine{{Amount: 1000, Refunded: 400, Rule: r(500, 0)}, {Amount: 1000, Rule: r(500, 0)}}, 80},
+		// lines at different rates: refunding the dear line lowers commission more than pro rata would
+		{"rates differ", 1500, 2500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: r(1000, 0)}, {Amount: 1000, Rule: r(100, 0)}}, 10},
+		// fixed parts: only the line with something left pays its own
+		{"fixed part of a refunded line", 1500, 2500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: r(0, 300)}, {Amount: 1000, Rule: r(0, 200)}}, 200},
+		// half-up once per order: 0.5 + 0.5 fen → 1 fen
+		{"rounded once", 20, 20, []fulfil.RatedLine{{Amount: 10, Rule: r(500, 0)}, {Amount: 10, Rule: r(500, 0)}}, 1},
+		// a refund larger than its line counts only up to the line
+		{"refund over the line", 500, 1500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1200, Rule: r(500, 100)}}, 0},
+		// never more than released
+		{"capped", 100, 2100, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: r(0, 500)}, {Amount: 1000, Rule: r(0, 500)}}, 100},
+	}
+	for _, c := range cases {
+		if got := fulfil.Commission(c.released, c.total, c.lines); got != c.want {
+			t.Errorf("%s: commission %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// LineRefunds sums the case refunds of an order per line, on both engines; the
+// settlement's commission follows them.
+func TestLineRefundsSettle(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		f.commission(500, f.clk.now().Add(-time.Hour))
+		b := f.buyers(1)[0]
+		o := f.paid(b, 10)[0] // one line, ¥12.35
+		pays, err := f.st.PaymentsOfOrder(ctx, o.ID)
+		if err != nil || len(pays) == 0 {
+			t.Fatal(pays, err)
+		}
+		now := db.Millis(f.clk.now())
+		for i, amt := range []int64{100, 135} {
+			cid := db.NewID()
+			if _, err := d.Exec(ctx, `INSERT INTO aftersale_cases (id, number, order_id, line_no, buyer_org_id, supplier_id, created_by, kind, reason, qty, amount_fen, refunded_fen, state, created_at, updated_at)
+				VALUES (?, ?, ?, 1, ?, ?, ?, 'refund_only', 'quality', 1, ?, ?, 'refunded', ?, ?)`,
+				cid, fmt.Sprintf("AS-T-%d", i), o.ID, o.BuyerOrgID, o.SupplierID, b.p.User.ID, amt, amt, now, now); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Exec(ctx, `INSERT INTO aftersale_refunds (id, order_id, case_id, payment_id, buyer_org_id, supplier_id, amount_fen, provider, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'sandbox', ?)`, db.NewID(), o.ID, cid, pays[0].ID, o.BuyerOrgID, o.SupplierID, amt, now); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.led.Post(ctx, ledger.Transaction{Kind: "aftersale.refund", Ref: cid, Subject: "case:" + cid,
+				Postings: ledger.Pair(ledger.Escrow(o.ID), ledger.BankClearing, money.Fen(amt))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := f.st.LineRefunds(ctx, o.ID)
+		if err != nil || len(got) != 1 || got[1] != 235 {
+			t.Fatalf("line refunds %v (%v), want line 1: 235", got, err)
+		}
+		if _, err := f.ful.Ship(ctx, f.supP[0], o.ID, sfParcel()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ful.Confirm(ctx, b.p, o.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.st.Settlement(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// ¥10.00 left of the line at 5 %
+		if st.Gross != 1000 || st.Commission != 50 || st.Net != 950 {
+			t.Fatalf("settlement gross %d commission %d net %d, want 1000 50 950", st.Gross, st.Commission, st.Net)
 		}
 	})
 }

@@ -270,6 +270,9 @@ type Store interface {
 	// LineCategories maps each line of an order to its product's category path, root
 	// first (quoted lines without a product are absent).
 	LineCategories(ctx context.Context, orderID string) (map[int][]string, error)
+	// LineRefunds sums per line what the order's after-sales cases refunded (refunds
+	// through a dispute name no line and are left out).
+	LineRefunds(ctx context.Context, orderID string) (map[int]money.Fen, error)
 
 	InsertSettlement(ctx context.Context, s *Settlement) error
 	Settlement(ctx context.Context, orderID string) (*Settlement, error)

@@ -68,10 +68,12 @@ func TestReviewSettlementAccountOddBytes(t *testing.T) {
 // not the line was refunded.
 func TestReviewCommissionAfterLineRefund(t *testing.T) {
 	// ¥10.00 line at 5 %, ¥5.00 freight; the line refunded in full: ¥5.00 (freight) released.
-	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Rule: fees.Rule{RateBP: 500}}}); got != 0 {
+	// (The line's own refund is named in Refunded: without it, a ¥10.00 refund is one that
+	// names no line, a dispute's, spread pro rata as TestCommission's "half refunded".)
+	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: fees.Rule{RateBP: 500}}}); got != 0 {
 		t.Errorf("line refunded in full, only freight released: commission %d fen, want 0", got)
 	}
-	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Rule: fees.Rule{FixedFen: 200}}}); got != 0 {
+	if got := fulfil.Commission(500, 1500, []fulfil.RatedLine{{Amount: 1000, Refunded: 1000, Rule: fees.Rule{FixedFen: 200}}}); got != 0 {
 		t.Errorf("line refunded in full: fixed commission %d fen still charged on freight", got)
 	}
 }

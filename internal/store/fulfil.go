@@ -538,3 +538,23 @@ func (s *Store) ShipmentCount(ctx context.Context, orderID string) (int, error) 
 	}
 	return n, nil
 }
+
+// LineRefunds sums per line what an order's after-sales cases refunded.
+func (s *Store) LineRefunds(ctx context.Context, orderID string) (map[int]money.Fen, error) {
+	rows, err := s.DB.Query(ctx, `SELECT c.line_no, SUM(r.amount_fen) FROM aftersale_refunds r JOIN aftersale_cases c ON c.id = r.case_id
+		WHERE r.order_id = ? GROUP BY c.line_no`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store: line refunds: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]money.Fen{}
+	for rows.Next() {
+		var no int
+		var amt int64
+		if err := rows.Scan(&no, &amt); err != nil {
+			return nil, err
+		}
+		out[no] = money.Fen(amt)
+	}
+	return out, rows.Err()
+}
