@@ -134,3 +134,86 @@ func TestLineRefundsSettle(t *testing.T) {
 		}
 	})
 }
+
+// A payout the bank did not make is marked failed: its hold is voided, nothing is
+// posted, the next batch pays the supplier again; a failed payout cannot then be
+// marked paid, nor a paid one failed.
+func TestPayoutFailed(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		f.commission(200, f.clk.now().Add(-time.Hour))
+		b := f.buyers(1)[0]
+		f.settle(b, 10)
+		f.account(0)
+		f.account(1)
+		payable0 := f.balance(ledger.Payable(f.sups[0].ID))
+		batch, err := f.ful.CreateBatch(ctx, f.staff)
+		if err != nil || len(batch.Payouts) != 2 {
+			t.Fatal(batch, err)
+		}
+		var po, other fulfil.Payout
+		for _, p := range batch.Payouts {
+			if p.SupplierID == f.sups[0].ID {
+				po = p
+			} else {
+				other = p
+			}
+		}
+		// Refused: not staff, no reason, odd bytes.
+		_, err = f.ful.MarkFailed(ctx, f.supP[0], po.ID, "退票")
+		wantCode(t, err, errs.NotFound)
+		_, err = f.ful.MarkFailed(ctx, f.staff, po.ID, "  ")
+		wantField(t, err, "reason")
+		_, err = f.ful.MarkFailed(ctx, f.staff, po.ID, "退\x00票")
+		wantField(t, err, "reason")
+		// The supplier's payable is all reserved: no new batch for it.
+		if _, err := f.ful.CreateBatch(ctx, f.staff); !errs.Is(err, errs.Conflict) {
+			t.Fatalf("second batch with both payouts pending: %v", err)
+		}
+		got, err := f.ful.MarkFailed(ctx, f.staff, po.ID, "银行退票：户名不符")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != fulfil.PayoutCancelled || got.FailReason != "银行退票：户名不符" || got.FailedAt.IsZero() {
+			t.Fatalf("failed payout %+v", got)
+		}
+		stored, err := f.st.Payout(ctx, po.ID)
+		if err != nil || stored.State != fulfil.PayoutCancelled || stored.FailReason != "银行退票：户名不符" || stored.FailedBy == "" {
+			t.Fatalf("stored %+v (%v)", stored, err)
+		}
+		bal, err := f.led.Balance(ctx, ledger.Payable(f.sups[0].ID))
+		if err != nil || bal.Balance != payable0 || bal.Pending != 0 {
+			t.Fatalf("payable after failure %+v (%v), want %s with nothing reserved", bal, err, payable0)
+		}
+		// Twice, or paid after failing: refused, nothing changes.
+		_, err = f.ful.MarkFailed(ctx, f.staff, po.ID, "再次")
+		wantCode(t, err, errs.Conflict)
+		_, err = f.ful.MarkPaid(ctx, f.staff, po.ID, "ICBC20261124009")
+		wantCode(t, err, errs.Conflict)
+		if f.balance(ledger.Payable(f.sups[0].ID)) != payable0 {
+			t.Fatal("payable moved after a refused call")
+		}
+		// The next batch pays supplier 0 again, in full; supplier 1's payout is still pending.
+		next, err := f.ful.CreateBatch(ctx, f.staff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(next.Payouts) != 1 || next.Payouts[0].SupplierID != f.sups[0].ID || next.Payouts[0].Amount != payable0 {
+			t.Fatalf("next batch %+v", next)
+		}
+		if _, err := f.ful.MarkPaid(ctx, f.staff, next.Payouts[0].ID, "ICBC20261125001"); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.balance(ledger.Payable(f.sups[0].ID)); got != 0 {
+			t.Fatalf("payable after the second payout %s", got)
+		}
+		// A paid payout cannot fail.
+		if _, err := f.ful.MarkPaid(ctx, f.staff, other.ID, "ICBC20261124002"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.ful.MarkFailed(ctx, f.staff, other.ID, "退票")
+		wantCode(t, err, errs.Conflict)
+		f.mustClean()
+	})
+}

@@ -188,8 +188,9 @@ type PayoutState string
 
 // Payout states.
 const (
-	PayoutPending PayoutState = "pending"
-	PayoutPaid    PayoutState = "paid"
+	PayoutPending   PayoutState = "pending"
+	PayoutPaid      PayoutState = "paid"
+	PayoutCancelled PayoutState = "cancelled" // the bank did not pay it: its hold voided
 )
 
 // Batch is a set of payouts staff made at once.
@@ -219,6 +220,9 @@ type Payout struct {
 	PaidAt       time.Time
 	TxID         string
 	CreatedAt    time.Time
+	FailReason   string // why the bank did not pay it (cancelled)
+	FailedBy     string
+	FailedAt     time.Time
 }
 
 // Payable is a supplier's payable balance.
@@ -295,6 +299,9 @@ type Store interface {
 	Payout(ctx context.Context, id string) (*Payout, error)
 	// PayoutSetPaid marks a pending payout paid; false when it was not pending.
 	PayoutSetPaid(ctx context.Context, p *Payout) (bool, error)
+	// PayoutSetFailed marks a pending payout cancelled with the reason; false when it
+	// was not pending.
+	PayoutSetFailed(ctx context.Context, p *Payout) (bool, error)
 	// Payouts lists a supplier's payouts created in [from, to), oldest first.
 	Payouts(ctx context.Context, supplierID string, from, to time.Time) ([]Payout, error)
 
@@ -358,7 +365,7 @@ func (s *Service) send(ctx context.Context, orgID, key, link string, args ...str
 	switch key {
 	case "ship.msg.shipped", "ship.msg.part_shipped":
 		kind = "shipment" // the buyer's inspection window starts: SMS by default
-	case "ship.msg.payout_paid", "ship.msg.settled":
+	case "ship.msg.payout_paid", "ship.msg.payout_failed", "ship.msg.settled":
 		kind = "payment"
 	}
 	return s.Messages.Send(ctx, orgID, kind, key, link, args...)

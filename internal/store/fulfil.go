@@ -446,7 +446,7 @@ func (s *Store) Batch(ctx context.Context, id string) (*fulfil.Batch, error) {
 
 func (s *Store) payouts(ctx context.Context, where string, args ...any) ([]fulfil.Payout, error) {
 	rows, err := s.DB.Query(ctx, `SELECT p.id, p.batch_id, pb.number, p.supplier_id, o.name, p.amount_fen, p.account_name, p.bank_name, p.account_no, p.cnaps,
-		p.hold_id, p.state, p.bank_ref, p.paid_by, p.paid_at, p.tx_id, p.created_at
+		p.hold_id, p.state, p.bank_ref, p.paid_by, p.paid_at, p.tx_id, p.created_at, p.fail_reason, p.failed_by, p.failed_at
 		FROM payouts p JOIN payout_batches pb ON pb.id = p.batch_id JOIN orgs o ON o.id = p.supplier_id WHERE `+where+` ORDER BY p.created_at, o.name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: payouts: %w", err)
@@ -455,13 +455,13 @@ func (s *Store) payouts(ctx context.Context, where string, args ...any) ([]fulfi
 	var out []fulfil.Payout
 	for rows.Next() {
 		var p fulfil.Payout
-		var amt, paid, created int64
+		var amt, paid, created, failed int64
 		var state string
 		if err := rows.Scan(&p.ID, &p.BatchID, &p.BatchNumber, &p.SupplierID, &p.SupplierName, &amt, &p.Account.Name, &p.Account.Bank, &p.Account.Number, &p.Account.CNAPS,
-			&p.HoldID, &state, &p.BankRef, &p.PaidBy, &paid, &p.TxID, &created); err != nil {
+			&p.HoldID, &state, &p.BankRef, &p.PaidBy, &paid, &p.TxID, &created, &p.FailReason, &p.FailedBy, &failed); err != nil {
 			return nil, err
 		}
-		p.Amount, p.State, p.PaidAt, p.CreatedAt = money.Fen(amt), fulfil.PayoutState(state), zeroTime(paid), db.Time(created)
+		p.Amount, p.State, p.PaidAt, p.CreatedAt, p.FailedAt = money.Fen(amt), fulfil.PayoutState(state), zeroTime(paid), db.Time(created), zeroTime(failed)
 		p.Account.SupplierID = p.SupplierID
 		out = append(out, p)
 	}
@@ -486,6 +486,17 @@ func (s *Store) PayoutSetPaid(ctx context.Context, p *fulfil.Payout) (bool, erro
 		p.BankRef, p.PaidBy, db.Millis(p.PaidAt), p.TxID, p.ID)
 	if err != nil {
 		return false, fmt.Errorf("store: payout paid: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PayoutSetFailed marks a pending payout cancelled, with why, who and when.
+func (s *Store) PayoutSetFailed(ctx context.Context, p *fulfil.Payout) (bool, error) {
+	res, err := s.DB.Exec(ctx, `UPDATE payouts SET state = 'cancelled', fail_reason = ?, failed_by = ?, failed_at = ? WHERE id = ? AND state = 'pending'`,
+		p.FailReason, p.FailedBy, db.Millis(p.FailedAt), p.ID)
+	if err != nil {
+		return false, fmt.Errorf("store: payout failed: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
