@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
 	"github.com/zhuchao/zhuchao/internal/errs"
@@ -14,6 +17,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/ledger"
 	"github.com/zhuchao/zhuchao/internal/money"
 	"github.com/zhuchao/zhuchao/internal/order"
+	"github.com/zhuchao/zhuchao/internal/payment"
 )
 
 // A buyer's open request to cancel and be refunded stops the supplier shipping until it
@@ -215,5 +219,80 @@ func TestPayoutFailed(t *testing.T) {
 		_, err = f.ful.MarkFailed(ctx, f.staff, other.ID, "退票")
 		wantCode(t, err, errs.Conflict)
 		f.mustClean()
+	})
+}
+
+// retryStore fails the first InsertReceiptLines with a serialization failure (so
+// WithTx runs the transaction again) and, on the retry, has line 1 confirmed by
+// someone else in between.
+type retryStore struct {
+	fulfil.Store
+	inserts, reads int
+	orderID        string
+}
+
+func (r *retryStore) InsertReceiptLines(ctx context.Context, orderID string, ls []fulfil.ReceiptLine) error {
+	r.inserts++
+	if r.inserts == 1 {
+		return &pgconn.PgError{Code: "40001", Message: "could not serialize access (injected)"}
+	}
+	return r.Store.InsertReceiptLines(ctx, orderID, ls)
+}
+
+func (r *retryStore) ReceiptLines(ctx context.Context, orderID string) ([]fulfil.ReceiptLine, error) {
+	r.reads++
+	if r.reads == 2 && orderID == r.orderID {
+		if err := r.Store.InsertReceiptLines(ctx, orderID, []fulfil.ReceiptLine{{LineNo: 1, Accepted: 10, ConfirmedBy: "other", ConfirmedAt: time.Now()}}); err != nil {
+			return nil, err
+		}
+	}
+	return r.Store.ReceiptLines(ctx, orderID)
+}
+
+// Confirm without lines ("everything not yet confirmed") works the lines out again on a
+// retried transaction instead of reusing the first attempt's list.
+func TestConfirmRetryRecomputesLines(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		b := f.buyers(1)[0]
+		// A second product of supplier 0, so its order has two lines.
+		k := &catalog.SKU{Code: "SKU-0B", Price: 20000, MOQ: 1, Multiple: 1, Unit: "件", Stock: 1000, WeightG: 500}
+		if err := f.st.AddProduct(ctx, &catalog.Product{SupplierID: f.sups[0].ID, CategoryID: f.cat.ID, Title: "法兰螺母", Name: "法兰螺母", Status: catalog.StatusOnSale},
+			[]*catalog.SKU{k}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.ord.Checkout(ctx, b.p, order.CheckoutInput{AddressID: b.addr, Items: []order.ItemInput{{SKU: f.skus[0].ID, Qty: 10}, {SKU: k.ID, Qty: 10}}})
+		if err != nil || len(res.Orders) != 1 || len(res.Orders[0].Lines) != 2 {
+			t.Fatal(res, err)
+		}
+		o := res.Orders[0]
+		pay, err := f.pay.Create(ctx, b.p, payment.CreateInput{OrderIDs: []string{o.ID}, Provider: payment.Sandbox})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.pay.CompleteSandbox(ctx, b.p, pay.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.ful.Ship(ctx, f.supP[0], o.ID, sfParcel()); err != nil {
+			t.Fatal(err)
+		}
+		rs := &retryStore{Store: f.st, orderID: o.ID}
+		ful := *f.ful
+		ful.Store = rs
+		got, err := ful.Confirm(ctx, b.p, o.ID, nil)
+		if err != nil {
+			t.Fatalf("confirm on a retried transaction: %v", err)
+		}
+		if rs.inserts != 2 {
+			t.Fatalf("the transaction ran %d times, want 2 (the injected retry)", rs.inserts)
+		}
+		if got.State != order.Received && got.State != order.Settled {
+			t.Fatalf("state %s", got.State)
+		}
+		rls, err := f.st.ReceiptLines(ctx, o.ID)
+		if err != nil || len(rls) != 2 {
+			t.Fatalf("receipt lines %+v (%v)", rls, err)
+		}
 	})
 }
