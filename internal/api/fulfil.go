@@ -41,6 +41,9 @@ func (a *API) addFulfilRoutes() {
 	a.add("POST", "/api/v1/payouts/{id}/paid", financeStaff, false, a.payoutPaid,
 		Doc{ID: "markPayoutPaid", Summary: "Record the bank's payment of a payout: payable → bank, exactly once (staff)", Tag: "fulfilment", Request: "PayoutPaidInput", Response: "Payout", Status: 200,
 			Params: []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "payout ID"}}})
+	a.add("POST", "/api/v1/payouts/{id}/failed", financeStaff, false, a.payoutFailed,
+		Doc{ID: "markPayoutFailed", Summary: "Record that the bank did not make a payout, with the reason: the payout is cancelled and its ledger hold voided, so the next batch pays the supplier (staff)", Tag: "fulfilment", Request: "PayoutFailedInput", Response: "Payout", Status: 200,
+			Params: []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "payout ID"}}})
 	a.add("POST", "/api/v1/tracking/kuaidi100/{id}", httpx.Anyone, false, a.kuaidi100Push,
 		Doc{ID: "kuaidi100Push", Summary: "Kuaidi100's tracking push (form-encoded param and sign = upper(MD5(param + salt))); unauthenticated, signature-verified, idempotent per event", Tag: "fulfilment", Status: 200,
 			Params: []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "shipment ID"}}})
@@ -86,6 +89,11 @@ type ReceiptInput struct {
 // PayoutPaidInput is the body of POST /payouts/{id}/paid.
 type PayoutPaidInput struct {
 	BankRef string `json:"bank_ref"`
+}
+
+// PayoutFailedInput is the body of POST /payouts/{id}/failed.
+type PayoutFailedInput struct {
+	Reason string `json:"reason"`
 }
 
 // AccountBody is a settlement account.
@@ -323,6 +331,8 @@ type PayoutBody struct {
 	State         string     `json:"state"`
 	BankRef       string     `json:"bank_ref,omitempty"`
 	PaidAt        *time.Time `json:"paid_at,omitempty"`
+	FailReason    string     `json:"fail_reason,omitempty"`
+	FailedAt      *time.Time `json:"failed_at,omitempty"`
 }
 
 func payoutBody(p *fulfil.Payout) PayoutBody {
@@ -330,6 +340,9 @@ func payoutBody(p *fulfil.Payout) PayoutBody {
 		AccountName: p.Account.Name, Bank: p.Account.Bank, AccountMasked: p.Account.Masked(), State: string(p.State), BankRef: p.BankRef}
 	if !p.PaidAt.IsZero() {
 		out.PaidAt = timePtr(p.PaidAt)
+	}
+	if !p.FailedAt.IsZero() {
+		out.FailReason, out.FailedAt = p.FailReason, timePtr(p.FailedAt)
 	}
 	return out
 }
@@ -381,6 +394,19 @@ func (a *API) payoutPaid(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (a *API) payoutFailed(w http.ResponseWriter, r *http.Request) error {
+	var in PayoutFailedInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	p, err := a.Fulfil.MarkFailed(r.Context(), caller(r), r.PathValue("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, payoutBody(p))
+	return nil
+}
+
 // kuaidi100Push answers Kuaidi100 as its documentation asks: {"result":true,
 // "returnCode":"200","message":"成功"} once the push is stored (or was before).
 func (a *API) kuaidi100Push(w http.ResponseWriter, r *http.Request) error {
@@ -404,7 +430,8 @@ func fulfilSchemas() obj {
 	event := obj{"type": "object", "properties": obj{"id": str, "at": ts, "place": str, "text": str, "source": obj{"type": "string", "enum": []string{"manual", "kuaidi100"}}}}
 	settlement := obj{"type": "object", "properties": obj{"order_id": str, "number": str, "gross_fen": integer, "commission_fen": integer, "net_fen": integer, "settled_at": ts}}
 	payout := obj{"type": "object", "properties": obj{"id": str, "batch_number": str, "supplier_id": str, "supplier_name": str, "amount_fen": integer,
-		"account_name": str, "bank": str, "account": obj{"type": "string", "description": "masked"}, "state": obj{"type": "string", "enum": []string{"pending", "paid"}}, "bank_ref": str, "paid_at": ts}}
+		"account_name": str, "bank": str, "account": obj{"type": "string", "description": "masked"}, "state": obj{"type": "string", "enum": []string{"pending", "paid", "cancelled"}}, "bank_ref": str, "paid_at": ts,
+		"fail_reason": obj{"type": "string", "description": "why the bank did not pay it (cancelled)"}, "failed_at": ts}}
 	batch := obj{"type": "object", "properties": obj{"id": str, "number": str, "created_at": ts, "payouts": obj{"type": "array", "items": ref("Payout")},
 		"skipped": obj{"type": "array", "items": str, "description": "suppliers with a payable but no settlement account"}}}
 	return obj{
@@ -428,5 +455,6 @@ func fulfilSchemas() obj {
 		"PayoutBatch":       batch,
 		"PayoutBatchList":   obj{"type": "object", "properties": obj{"items": obj{"type": "array", "items": ref("PayoutBatch")}}},
 		"PayoutPaidInput":   obj{"type": "object", "additionalProperties": false, "required": []string{"bank_ref"}, "properties": obj{"bank_ref": str}},
+		"PayoutFailedInput": obj{"type": "object", "additionalProperties": false, "required": []string{"reason"}, "properties": obj{"reason": str}},
 	}
 }

@@ -188,8 +188,9 @@ type PayoutState string
 
 // Payout states.
 const (
-	PayoutPending PayoutState = "pending"
-	PayoutPaid    PayoutState = "paid"
+	PayoutPending   PayoutState = "pending"
+	PayoutPaid      PayoutState = "paid"
+	PayoutCancelled PayoutState = "cancelled" // the bank did not pay it: its hold voided
 )
 
 // Batch is a set of payouts staff made at once.
@@ -219,6 +220,9 @@ type Payout struct {
 	PaidAt       time.Time
 	TxID         string
 	CreatedAt    time.Time
+	FailReason   string // why the bank did not pay it (cancelled)
+	FailedBy     string
+	FailedAt     time.Time
 }
 
 // Payable is a supplier's payable balance.
@@ -257,15 +261,22 @@ type Store interface {
 	// Progress returns an order's timers, or NotFound before its first shipment.
 	Progress(ctx context.Context, orderID string) (*Progress, error)
 	PutProgress(ctx context.Context, p *Progress) error
+	// RefundRequested reports whether the buyer's pre-shipment refund request awaits a
+	// decision (payment owns it).
+	RefundRequested(ctx context.Context, orderID string) (bool, error)
 	// OrderHolds reads orders.holds (owned by after-sales and disputes).
 	OrderHolds(ctx context.Context, orderID string) (int64, error)
-	// DueInspection lists shipped orders whose inspection window ended by now.
+	// DueInspection lists shipped orders whose inspection window ended by now, leaving
+	// out held orders the sweep has already marked held.
 	DueInspection(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// DueRelease lists received orders without holds whose release time has come.
 	DueRelease(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// LineCategories maps each line of an order to its product's category path, root
 	// first (quoted lines without a product are absent).
 	LineCategories(ctx context.Context, orderID string) (map[int][]string, error)
+	// LineRefunds sums per line what the order's after-sales cases refunded (refunds
+	// through a dispute name no line and are left out).
+	LineRefunds(ctx context.Context, orderID string) (map[int]money.Fen, error)
 
 	InsertSettlement(ctx context.Context, s *Settlement) error
 	Settlement(ctx context.Context, orderID string) (*Settlement, error)
@@ -288,6 +299,9 @@ type Store interface {
 	Payout(ctx context.Context, id string) (*Payout, error)
 	// PayoutSetPaid marks a pending payout paid; false when it was not pending.
 	PayoutSetPaid(ctx context.Context, p *Payout) (bool, error)
+	// PayoutSetFailed marks a pending payout cancelled with the reason; false when it
+	// was not pending.
+	PayoutSetFailed(ctx context.Context, p *Payout) (bool, error)
 	// Payouts lists a supplier's payouts created in [from, to), oldest first.
 	Payouts(ctx context.Context, supplierID string, from, to time.Time) ([]Payout, error)
 
@@ -351,7 +365,7 @@ func (s *Service) send(ctx context.Context, orgID, key, link string, args ...str
 	switch key {
 	case "ship.msg.shipped", "ship.msg.part_shipped":
 		kind = "shipment" // the buyer's inspection window starts: SMS by default
-	case "ship.msg.payout_paid", "ship.msg.settled":
+	case "ship.msg.payout_paid", "ship.msg.payout_failed", "ship.msg.settled":
 		kind = "payment"
 	}
 	return s.Messages.Send(ctx, orgID, kind, key, link, args...)

@@ -20,6 +20,12 @@ var (
 	bankRefRe   = regexp.MustCompile(`^[0-9A-Za-z_-]{4,64}$`)
 )
 
+// plainText reports whether s is valid UTF-8 without control characters (a NUL or an
+// invalid byte would otherwise reach the database, which PostgreSQL refuses).
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
 // AccountOf returns the caller's (a supplier's) settlement account, or NotFound.
 func (s *Service) AccountOf(ctx context.Context, p *identity.Principal) (*Account, error) {
 	if !p.Is(identity.Supplier) {
@@ -51,6 +57,8 @@ func (s *Service) SetAccount(ctx context.Context, p *identity.Principal, a Accou
 		v.Check(accountNoRe.MatchString(a.Number), "number", "ship.err.account_no")
 	}
 	v.Check(a.CNAPS == "" || cnapsRe.MatchString(a.CNAPS), "cnaps", "ship.err.cnaps")
+	v.Check(plainText(a.Name), "name", "err.bad_chars")
+	v.Check(plainText(a.Bank), "bank", "err.bad_chars")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -187,8 +195,8 @@ func (s *Service) MarkPaid(ctx context.Context, p *identity.Principal, payoutID,
 		if err != nil {
 			return err
 		}
-		if po.State != PayoutPending {
-			return errs.E(errs.Conflict, "ship.err.payout_paid")
+		if err := pendingPayout(po); err != nil {
+			return err
 		}
 		po.State, po.BankRef, po.PaidBy, po.PaidAt = PayoutPaid, bankRef, p.User.DisplayName, s.now()
 		tx, err := s.Ledger.PostHold(ctx, po.HoldID)
@@ -208,6 +216,74 @@ func (s *Service) MarkPaid(ctx context.Context, p *identity.Principal, payoutID,
 			return err
 		}
 		return s.send(ctx, po.SupplierID, "ship.msg.payout_paid", "/seller/payouts", po.Amount.String(), bankRef)
+	})
+	return out, err
+}
+
+// pendingPayout refuses to record anything more on a payout already paid or cancelled.
+func pendingPayout(po *Payout) error {
+	switch po.State {
+	case PayoutPending:
+		return nil
+	case PayoutCancelled:
+		return errs.E(errs.Conflict, "ship.err.payout_failed")
+	default:
+		return errs.E(errs.Conflict, "ship.err.payout_paid")
+	}
+}
+
+// MaxFailReason bounds the reason a payout failed.
+const MaxFailReason = 200
+
+// MarkFailed records that the bank did not make a payout (staff), with the reason (a
+// returned transfer, a closed account): the payout is cancelled and its ledger hold
+// voided, so nothing is posted and the supplier's payable is free again — the next
+// batch pays it, to the settlement account as it is then. Only a pending payout can
+// fail; a paid one, or a second call however concurrent, is a Conflict and changes
+// nothing. Audited, and the supplier is told.
+func (s *Service) MarkFailed(ctx context.Context, p *identity.Principal, payoutID, reason string) (*Payout, error) {
+	if !staff(p) {
+		return nil, notFound()
+	}
+	reason = strings.TrimSpace(reason)
+	var v errs.Validator
+	if reason == "" {
+		v.Add("reason", "err.required")
+	} else {
+		v.Check(utf8.RuneCountInString(reason) <= MaxFailReason, "reason", "err.too_long", MaxFailReason)
+		v.Check(plainText(reason), "reason", "err.bad_chars")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *Payout
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if !db.ValidID(payoutID) {
+			return notFound()
+		}
+		po, err := s.Store.Payout(ctx, payoutID)
+		if err != nil {
+			return err
+		}
+		if err := pendingPayout(po); err != nil {
+			return err
+		}
+		if _, err := s.Ledger.VoidHold(ctx, po.HoldID); err != nil {
+			return err
+		}
+		po.State, po.FailReason, po.FailedBy, po.FailedAt = PayoutCancelled, reason, p.User.DisplayName, s.now()
+		ok, err := s.Store.PayoutSetFailed(ctx, po)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.E(errs.Conflict, "ship.err.payout_failed")
+		}
+		out = po
+		if err := s.audit(ctx, p, "settle.payout_failed", "payout", po.ID, po.SupplierName+" "+po.Amount.String()+" "+reason); err != nil {
+			return err
+		}
+		return s.send(ctx, po.SupplierID, "ship.msg.payout_failed", "/seller/payouts", po.Amount.String(), reason)
 	})
 	return out, err
 }

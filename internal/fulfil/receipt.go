@@ -63,10 +63,14 @@ func (s *Service) Confirm(ctx context.Context, p *identity.Principal, orderID st
 			return err
 		}
 		now := s.now()
-		if len(lines) == 0 {
+		// The transaction may run again (a PostgreSQL retry): the lines meant by "every
+		// line not yet confirmed" are worked out afresh on each attempt, never kept in the
+		// captured slice.
+		want := lines
+		if len(want) == 0 {
 			for _, l := range o.Lines {
 				if _, ok := fv.Receipt[l.No]; !ok {
-					lines = append(lines, ConfirmLine{LineNo: l.No, Accepted: fv.Shipped[l.No]})
+					want = append(want, ConfirmLine{LineNo: l.No, Accepted: fv.Shipped[l.No]})
 				}
 			}
 		}
@@ -77,7 +81,7 @@ func (s *Service) Confirm(ctx context.Context, p *identity.Principal, orderID st
 		var lv errs.Validator
 		var rls []ReceiptLine
 		seen := map[int]bool{}
-		for _, c := range lines {
+		for _, c := range want {
 			f := "lines." + strconv.Itoa(c.LineNo)
 			if _, ok := byNo[c.LineNo]; !ok || seen[c.LineNo] {
 				lv.Add(f, "ship.err.no_line")

@@ -18,32 +18,45 @@ import (
 const FaultAfterRelease = "fulfil.after_release"
 
 // RatedLine is an order line's amount with the commission rule in force when the order
-// was placed.
+// was placed, and what its own after-sales cases refunded.
 type RatedLine struct {
-	Amount money.Fen
-	Rule   fees.Rule
+	Amount   money.Fen
+	Refunded money.Fen // refunded by after-sales cases on this line
+	Rule     fees.Rule
 }
 
 // Commission is the platform's commission on released, the part of an order's total
 // still in escrow when it is released. Each line is charged at the commission rule of
-// its category in force when the order was placed; freight is charged nothing. The
-// order's commission is Σ amount × rate over its lines, scaled by released ÷ total (an
-// after-sales refund taken out of escrow first lowers the commission in proportion),
-// rounded half-up to the fen once per order, plus the rules' fixed parts; never more
-// than released.
+// its category in force when the order was placed, on what is left of it: its amount
+// less its own after-sales refunds. Freight is charged nothing. Refunds that name no
+// line (a dispute's) are spread pro rata over what is left of the lines and the
+// freight, so the order's commission is Σ left × rate, scaled by released ÷ Σ left
+// (freight included), rounded half-up to the fen once per order, plus the fixed parts
+// of the lines with something left; never more than released.
 func Commission(released, total money.Fen, lines []RatedLine) money.Fen {
 	if released <= 0 || total <= 0 {
 		return 0
 	}
 	num := new(big.Int)
 	var fixed money.Fen
+	left := total // what is left of the order after the lines' own refunds
 	for _, l := range lines {
-		num.Add(num, new(big.Int).Mul(big.NewInt(int64(l.Amount)), big.NewInt(l.Rule.RateBP)))
+		ref := min(max(l.Refunded, 0), max(l.Amount, 0))
+		rest := l.Amount - ref
+		left -= ref
+		if rest <= 0 {
+			continue
+		}
+		num.Add(num, new(big.Int).Mul(big.NewInt(int64(rest)), big.NewInt(l.Rule.RateBP)))
 		fixed += l.Rule.FixedFen
 	}
-	// released × Σ(amount × bp) / (total × 10000), half-up.
-	num.Mul(num, big.NewInt(int64(released)))
-	den := new(big.Int).Mul(big.NewInt(int64(total)), big.NewInt(10000))
+	if left <= 0 {
+		return 0
+	}
+	scale := min(released, left)
+	// scale × Σ(left × bp) / (left × 10000), half-up.
+	num.Mul(num, big.NewInt(int64(scale)))
+	den := new(big.Int).Mul(big.NewInt(int64(left)), big.NewInt(10000))
 	num.Mul(num, big.NewInt(2))
 	num.Add(num, den)
 	den.Mul(den, big.NewInt(2))
@@ -55,7 +68,8 @@ func Commission(released, total money.Fen, lines []RatedLine) money.Fen {
 	return out
 }
 
-// rated reads the commission rule of each line of o in force when o was placed.
+// rated reads the commission rule of each line of o in force when o was placed, and
+// what each line's after-sales cases refunded.
 func (s *Service) rated(ctx context.Context, o *order.Order) ([]RatedLine, error) {
 	rules, err := s.Store.FeeRules(ctx)
 	if err != nil {
@@ -65,9 +79,13 @@ func (s *Service) rated(ctx context.Context, o *order.Order) ([]RatedLine, error
 	if err != nil {
 		return nil, err
 	}
+	refunded, err := s.Store.LineRefunds(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]RatedLine, 0, len(o.Lines))
 	for _, l := range o.Lines {
-		out = append(out, RatedLine{Amount: l.Amount, Rule: fees.InForce(rules, fees.Commission, paths[l.No], o.CreatedAt)})
+		out = append(out, RatedLine{Amount: l.Amount, Refunded: refunded[l.No], Rule: fees.InForce(rules, fees.Commission, paths[l.No], o.CreatedAt)})
 	}
 	return out, nil
 }

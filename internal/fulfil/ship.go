@@ -105,8 +105,9 @@ func (s *Service) view(ctx context.Context, orderID string) (*View, error) {
 // Ship records a shipment of a paid order by its supplier: the lines and quantities
 // given (everything not yet shipped when none are), never more than ordered. When every
 // line is fully shipped the order becomes shipped and its inspection window starts.
-// Shipping an unpaid, cancelled or already shipped order is a Conflict; another
-// supplier's order is a 404; nothing is written on any refusal.
+// Shipping an unpaid, cancelled or already shipped order, or one whose buyer's refund
+// request awaits a decision, is a Conflict; another supplier's order is a 404; nothing
+// is written on any refusal.
 func (s *Service) Ship(ctx context.Context, p *identity.Principal, orderID string, in ShipInput) (*Shipment, error) {
 	var v errs.Validator
 	in.check(&v)
@@ -132,6 +133,14 @@ func (s *Service) Ship(ctx context.Context, p *identity.Principal, orderID strin
 		}
 		if o.State != order.Paid {
 			return errs.E(errs.Conflict, "order.err.transition", string(o.State), string(order.Shipped))
+		}
+		// The buyer asked to cancel and get the money back: that is decided first.
+		pending, err := s.Store.RefundRequested(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return errs.E(errs.Conflict, "ship.err.refund_pending")
 		}
 		fv, err := s.view(ctx, o.ID)
 		if err != nil {

@@ -236,6 +236,9 @@ type Store interface {
 	// RefundReopen makes a rejected request requested again.
 	RefundReopen(ctx context.Context, r *Refund) (bool, error)
 	Refunds(ctx context.Context, state RefundState, limit int) ([]Refund, error)
+	// ShipmentCount counts an order's shipments (a refund before shipping is refused
+	// once there is one).
+	ShipmentCount(ctx context.Context, orderID string) (int, error)
 
 	// ReceiptTotals sums receipts per provider and state, with the sum of every
 	// payment:suspense balance and of every paid payment, in one statement.

@@ -24,6 +24,27 @@ func (s *Service) paidBy(ctx context.Context, orderID string) (*Payment, error) 
 	return nil, errs.E(errs.Conflict, "payment.err.not_paid")
 }
 
+// unshipped refuses a pre-shipment refund once any part of the order has shipped: a
+// paid order stays paid until its last line ships, and goods on their way are settled
+// through after-sales, never by cancelling the whole order.
+func (s *Service) unshipped(ctx context.Context, orderID string) error {
+	n, err := s.Store.ShipmentCount(ctx, orderID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.E(errs.Conflict, "payment.err.refund_shipped")
+	}
+	return nil
+}
+
+// Shipped reports whether any part of an order has shipped (pages hide the request
+// for a refund then); the caller has already loaded the order for its principal.
+func (s *Service) Shipped(ctx context.Context, orderID string) (bool, error) {
+	n, err := s.Store.ShipmentCount(ctx, orderID)
+	return n > 0, err
+}
+
 // RequestRefund is the buyer's request to cancel a paid order that has not shipped and
 // get its money back; staff or the supplier decide it.
 func (s *Service) RequestRefund(ctx context.Context, p *identity.Principal, orderID, reason string) (*Refund, error) {
@@ -42,6 +63,9 @@ func (s *Service) RequestRefund(ctx context.Context, p *identity.Principal, orde
 		}
 		if o.State != order.Paid {
 			return errs.E(errs.Conflict, "order.err.transition", string(o.State), string(order.Cancelled))
+		}
+		if err := s.unshipped(ctx, o.ID); err != nil {
+			return err
 		}
 		pay, err := s.paidBy(ctx, o.ID)
 		if err != nil {
@@ -108,12 +132,21 @@ const FaultAfterRefund = "payment.after_refund"
 func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orderID string) (*Refund, error) {
 	var out *Refund
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		// The order's row lock orders this against a concurrent shipment, which takes it
+		// too and refuses to ship while a request is open.
+		// (Another party's order is refused below and the transaction rolled back.)
+		if err := s.Orders.Store.LockOrder(ctx, orderID, s.now()); err != nil {
+			return err
+		}
 		o, r, err := s.refundToDecide(ctx, p, orderID)
 		if err != nil {
 			return err
 		}
 		if r.State != RefundRequested || o.State != order.Paid {
 			return errs.E(errs.Conflict, "payment.err.refund_decided")
+		}
+		if err := s.unshipped(ctx, o.ID); err != nil {
+			return err
 		}
 		pay, err := s.Store.Payment(ctx, r.PaymentID)
 		if err != nil {

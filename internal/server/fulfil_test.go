@@ -139,6 +139,26 @@ func TestFulfilmentHTTP(t *testing.T) {
 			t.Fatalf("payouts page: %d", r.StatusCode)
 		}
 		po := batch.Payouts[0].ID
+		// The bank returns the transfer: staff mark it failed, the next batch pays again.
+		if r := kefu.JSON("POST", "/api/v1/payouts/"+po+"/failed", `{"reason":"退票"}`); r.StatusCode != 403 && r.StatusCode != 404 {
+			t.Fatalf("failed by a non-finance caller: %d", r.StatusCode)
+		}
+		if r := admin.JSON("POST", "/api/v1/payouts/"+po+"/failed", `{"reason":"a\u0000b"}`); r.StatusCode != 422 || !strings.Contains(r.Body, "reason") {
+			t.Fatalf("failed with a NUL in the reason: %d %s", r.StatusCode, r.Body)
+		}
+		if r := admin.JSON("POST", "/api/v1/payouts/"+po+"/failed", `{"reason":"银行退票：户名不符"}`); r.StatusCode != 200 || !strings.Contains(r.Body, `"state":"cancelled"`) {
+			t.Fatalf("failed: %d %s", r.StatusCode, r.Body)
+		}
+		if r := admin.JSON("POST", "/api/v1/payouts/"+po+"/paid", `{"bank_ref":"ICBC-000"}`); r.StatusCode != 409 {
+			t.Fatalf("paid after failed: %d %s", r.StatusCode, r.Body)
+		}
+		bt = admin.JSON("POST", "/api/v1/payouts/batches", "", "Idempotency-Key", "batch-2")
+		batch.Payouts = nil
+		json.Unmarshal([]byte(bt.Body), &batch)
+		if bt.StatusCode != 201 || len(batch.Payouts) != 1 || batch.Payouts[0].ID == po {
+			t.Fatalf("batch after a failed payout: %d %s", bt.StatusCode, bt.Body)
+		}
+		po = batch.Payouts[0].ID
 		if r := admin.JSON("POST", "/api/v1/payouts/"+po+"/paid", `{"bank_ref":"ICBC-001"}`); r.StatusCode != 200 {
 			t.Fatalf("paid: %d %s", r.StatusCode, r.Body)
 		}

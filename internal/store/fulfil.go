@@ -209,10 +209,14 @@ func (s *Store) OrderHolds(ctx context.Context, orderID string) (int64, error) {
 	return n, nil
 }
 
-// DueInspection lists shipped orders whose inspection window has ended.
+// DueInspection lists shipped orders whose inspection window has ended: those without
+// holds, and held ones the sweep has not yet seen held (it marks them once). Held
+// orders already marked are left out, so however many there are they never take the
+// sweep's whole batch.
 func (s *Store) DueInspection(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	return s.strings(ctx, "due inspection", `SELECT f.order_id FROM order_fulfilment f JOIN orders o ON o.id = f.order_id
-		WHERE f.inspect_until > 0 AND f.inspect_until <= ? AND o.state = 'shipped' ORDER BY f.inspect_until LIMIT ?`, db.Millis(now), limit)
+		WHERE f.inspect_until > 0 AND f.inspect_until <= ? AND o.state = 'shipped' AND (o.holds = 0 OR f.held_seen_at = 0)
+		ORDER BY f.inspect_until LIMIT ?`, db.Millis(now), limit)
 }
 
 // DueRelease lists received orders without holds whose release time has come.
@@ -442,7 +446,7 @@ func (s *Store) Batch(ctx context.Context, id string) (*fulfil.Batch, error) {
 
 func (s *Store) payouts(ctx context.Context, where string, args ...any) ([]fulfil.Payout, error) {
 	rows, err := s.DB.Query(ctx, `SELECT p.id, p.batch_id, pb.number, p.supplier_id, o.name, p.amount_fen, p.account_name, p.bank_name, p.account_no, p.cnaps,
-		p.hold_id, p.state, p.bank_ref, p.paid_by, p.paid_at, p.tx_id, p.created_at
+		p.hold_id, p.state, p.bank_ref, p.paid_by, p.paid_at, p.tx_id, p.created_at, p.fail_reason, p.failed_by, p.failed_at
 		FROM payouts p JOIN payout_batches pb ON pb.id = p.batch_id JOIN orgs o ON o.id = p.supplier_id WHERE `+where+` ORDER BY p.created_at, o.name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: payouts: %w", err)
@@ -451,13 +455,13 @@ func (s *Store) payouts(ctx context.Context, where string, args ...any) ([]fulfi
 	var out []fulfil.Payout
 	for rows.Next() {
 		var p fulfil.Payout
-		var amt, paid, created int64
+		var amt, paid, created, failed int64
 		var state string
 		if err := rows.Scan(&p.ID, &p.BatchID, &p.BatchNumber, &p.SupplierID, &p.SupplierName, &amt, &p.Account.Name, &p.Account.Bank, &p.Account.Number, &p.Account.CNAPS,
-			&p.HoldID, &state, &p.BankRef, &p.PaidBy, &paid, &p.TxID, &created); err != nil {
+			&p.HoldID, &state, &p.BankRef, &p.PaidBy, &paid, &p.TxID, &created, &p.FailReason, &p.FailedBy, &failed); err != nil {
 			return nil, err
 		}
-		p.Amount, p.State, p.PaidAt, p.CreatedAt = money.Fen(amt), fulfil.PayoutState(state), zeroTime(paid), db.Time(created)
+		p.Amount, p.State, p.PaidAt, p.CreatedAt, p.FailedAt = money.Fen(amt), fulfil.PayoutState(state), zeroTime(paid), db.Time(created), zeroTime(failed)
 		p.Account.SupplierID = p.SupplierID
 		out = append(out, p)
 	}
@@ -482,6 +486,17 @@ func (s *Store) PayoutSetPaid(ctx context.Context, p *fulfil.Payout) (bool, erro
 		p.BankRef, p.PaidBy, db.Millis(p.PaidAt), p.TxID, p.ID)
 	if err != nil {
 		return false, fmt.Errorf("store: payout paid: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PayoutSetFailed marks a pending payout cancelled, with why, who and when.
+func (s *Store) PayoutSetFailed(ctx context.Context, p *fulfil.Payout) (bool, error) {
+	res, err := s.DB.Exec(ctx, `UPDATE payouts SET state = 'cancelled', fail_reason = ?, failed_by = ?, failed_at = ? WHERE id = ? AND state = 'pending'`,
+		p.FailReason, p.FailedBy, db.Millis(p.FailedAt), p.ID)
+	if err != nil {
+		return false, fmt.Errorf("store: payout failed: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
@@ -524,4 +539,33 @@ func (s *Store) SupplierTotals(ctx context.Context) ([]fulfil.SupplierTotals, mo
 		out = append(out, t)
 	}
 	return out, rev, rows.Err()
+}
+
+// ShipmentCount counts an order's shipments.
+func (s *Store) ShipmentCount(ctx context.Context, orderID string) (int, error) {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM shipments WHERE order_id = ?`, orderID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: shipment count: %w", err)
+	}
+	return n, nil
+}
+
+// LineRefunds sums per line what an order's after-sales cases refunded.
+func (s *Store) LineRefunds(ctx context.Context, orderID string) (map[int]money.Fen, error) {
+	rows, err := s.DB.Query(ctx, `SELECT c.line_no, SUM(r.amount_fen) FROM aftersale_refunds r JOIN aftersale_cases c ON c.id = r.case_id
+		WHERE r.order_id = ? GROUP BY c.line_no`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("store: line refunds: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]money.Fen{}
+	for rows.Next() {
+		var no int
+		var amt int64
+		if err := rows.Scan(&no, &amt); err != nil {
+			return nil, err
+		}
+		out[no] = money.Fen(amt)
+	}
+	return out, rows.Err()
 }

@@ -453,3 +453,12 @@ func (s *Store) ReceiptTotals(ctx context.Context) ([]payment.ProviderTotal, mon
 	}
 	return out, money.Fen(suspense), money.Fen(paid), rows.Err()
 }
+
+// RefundRequested reports whether an order has a refund request awaiting a decision.
+func (s *Store) RefundRequested(ctx context.Context, orderID string) (bool, error) {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM payment_refunds WHERE order_id = ? AND state = 'requested'`, orderID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: refund requested: %w", err)
+	}
+	return n > 0, nil
+}

@@ -29,6 +29,7 @@ func (h *Handler) registerFulfil(mux *http.ServeMux) {
 	h.route(mux, "GET /admin/payouts", financeStaff, h.adminPayouts)
 	h.route(mux, "POST /admin/payouts/batches", financeStaff, h.createBatch)
 	h.route(mux, "POST /admin/payouts/{id}/paid", financeStaff, h.payoutPaid)
+	h.route(mux, "POST /admin/payouts/{id}/failed", financeStaff, h.payoutFailed)
 	h.route(mux, "GET /admin/settlements", financeStaff, h.adminSettlements)
 }
 
@@ -323,6 +324,21 @@ func (h *Handler) payoutPaid(w http.ResponseWriter, r *http.Request) error {
 	v, err := parseForm(w, r)
 	if err == nil {
 		_, err = h.Fulfil.MarkPaid(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id"), v.Get("bank_ref"))
+	}
+	if err != nil {
+		f, status, err := userFormError(r, v, err)
+		if err != nil {
+			return err
+		}
+		return h.adminPayoutsPage(w, r, status, f, nil)
+	}
+	return h.saved(w, r, "/admin/payouts")
+}
+
+func (h *Handler) payoutFailed(w http.ResponseWriter, r *http.Request) error {
+	v, err := parseForm(w, r)
+	if err == nil {
+		_, err = h.Fulfil.MarkFailed(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id"), v.Get("reason"))
 	}
 	if err != nil {
 		f, status, err := userFormError(r, v, err)

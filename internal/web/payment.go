@@ -59,6 +59,11 @@ func (h *Handler) orderPay(r *http.Request, p *identity.Principal, o *order.Orde
 		v.Refund = rf
 	}
 	v.CanRequest = p.Is(identity.Buyer) && o.State == order.Paid && (v.Refund == nil || v.Refund.State == payment.RefundRejected)
+	if v.CanRequest {
+		if shipped, err := h.Payment.Shipped(r.Context(), o.ID); err != nil || shipped {
+			v.CanRequest = false
+		}
+	}
 	if o.State == order.Paid && v.Refund != nil && v.Refund.State == payment.RefundRequested {
 		switch {
 		case p.Is(identity.Supplier):
