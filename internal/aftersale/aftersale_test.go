@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/aftersale"
-	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
@@ -26,17 +25,10 @@ import (
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/tradetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // fixture: two suppliers with a SKU each (¥1.25 a piece), a customer-service agent, an
 // analyst (staff without arbitration rights), and buyers on demand.
@@ -44,7 +36,7 @@ type fixture struct {
 	t       testing.TB
 	d       *db.DB
 	st      *store.Store
-	clk     *clock
+	clk     *tradetest.Clock
 	ord     *order.Service
 	led     *ledger.Service
 	pay     *payment.Service
@@ -66,8 +58,8 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := store.New(d)
-	f := &fixture{t: t, d: d, st: st, clk: &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}}
-	now := f.clk.now
+	f := &fixture{t: t, d: d, st: st, clk: tradetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))}
+	now := f.clk.Now
 	msgs := &notify.Service{Store: st, Now: now}
 	f.ord = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	f.led = ledger.NewService(d, st, now)
@@ -80,43 +72,19 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 		if err := st.AddCategory(ctx, cat); err != nil {
 			return err
 		}
-		for i := 0; i < 2; i++ {
-			o := &identity.Org{Kind: identity.Supplier, Name: fmt.Sprintf("供应商%d", i), Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			if _, err := d.Exec(ctx, `UPDATE orgs SET store_live = TRUE WHERE id = ?`, o.ID); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("sup%d", i), DisplayName: "供应商员工", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			p := &catalog.Product{SupplierID: o.ID, CategoryID: cat.ID, Title: fmt.Sprintf("外六角螺栓 %d", i), Name: "外六角螺栓", Status: catalog.StatusOnSale}
-			k := &catalog.SKU{Code: fmt.Sprintf("SKU-%d", i), Price: 12500, MOQ: 1, Multiple: 1, Unit: "件", Stock: 1_000_000, WeightG: 500}
-			if err := st.AddProduct(ctx, p, []*catalog.SKU{k}); err != nil {
-				return err
-			}
-			f.skus = append(f.skus, k)
-			f.sups = append(f.sups, &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}})
-		}
-		po := &identity.Org{Kind: identity.Platform, Name: "筑巢平台", Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateOrg(ctx, po); err != nil {
+		var err error
+		if f.sups, f.skus, err = tradetest.Suppliers(ctx, st, cat.ID, 2, 12500, now()); err != nil {
 			return err
 		}
-		for i, r := range []identity.Role{identity.CustomerService, identity.Analyst} {
-			u := &identity.User{Username: fmt.Sprintf("staff%d", i), DisplayName: "客服", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			p := &identity.Principal{User: *u, Org: *po, Roles: []identity.Role{r}}
-			if i == 0 {
-				f.cs = p
-			} else {
-				f.analyst = p
-			}
+		po, err := tradetest.Platform(ctx, st, now())
+		if err != nil {
+			return err
 		}
-		return nil
+		if f.cs, err = tradetest.Staff(ctx, st, po, "staff0", "客服", identity.CustomerService, now()); err != nil {
+			return err
+		}
+		f.analyst, err = tradetest.Staff(ctx, st, po, "staff1", "分析", identity.Analyst, now())
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -126,33 +94,13 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 
 func (f *fixture) buyers(n int) []buyerFx {
 	f.t.Helper()
-	ctx := context.Background()
-	now := f.clk.now()
-	var out []buyerFx
-	err := f.d.WithTx(ctx, func(ctx context.Context) error {
-		for i := 0; i < n; i++ {
-			f.n++
-			o := &identity.Org{Kind: identity.Buyer, Name: fmt.Sprintf("采购公司%d", f.n), Status: identity.OrgActive, CreatedAt: now, UpdatedAt: now}
-			if err := f.st.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("buyer%d", f.n), DisplayName: fmt.Sprintf("采购%d", f.n), Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now, UpdatedAt: now}
-			if err := f.st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			if err := f.st.AddRole(ctx, o.ID, u.ID, identity.Owner, now); err != nil {
-				return err
-			}
-			a := &buyer.Address{OrgID: o.ID, Consignee: "张三", Mobile: "13800138000", DivisionCode: "330106", DivisionName: "浙江省杭州市西湖区", Street: "文三路1号", CreatedAt: now, UpdatedAt: now}
-			if err := f.st.SaveAddress(ctx, a); err != nil {
-				return err
-			}
-			out = append(out, buyerFx{p: &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}}, addr: a.ID})
-		}
-		return nil
-	})
+	ps, addrs, err := tradetest.Buyers(f.d, f.st, &f.n, n, f.clk.Now())
 	if err != nil {
 		f.t.Fatal(err)
+	}
+	out := make([]buyerFx, n)
+	for i := range out {
+		out[i] = buyerFx{p: ps[i], addr: addrs[i]}
 	}
 	return out
 }
@@ -199,7 +147,7 @@ func (f *fixture) moveTo(id string, state order.State) {
 		}
 		next := path[i]
 		err := f.d.WithTx(ctx, func(ctx context.Context) error {
-			if ok, err := f.st.SetState(ctx, id, cur, next, time.Time{}, f.clk.now()); err != nil || !ok {
+			if ok, err := f.st.SetState(ctx, id, cur, next, time.Time{}, f.clk.Now()); err != nil || !ok {
 				return fmt.Errorf("set state %s → %s: %v", cur, next, err)
 			}
 			if next == order.Settled { // release what remains in escrow to the supplier
@@ -213,7 +161,7 @@ func (f *fixture) moveTo(id string, state order.State) {
 					}
 				}
 			}
-			return f.st.AddEvents(ctx, []order.Event{{OrderID: id, Action: "test", From: cur, To: next, At: f.clk.now()}})
+			return f.st.AddEvents(ctx, []order.Event{{OrderID: id, Action: "test", From: cur, To: next, At: f.clk.Now()}})
 		})
 		if err != nil {
 			f.t.Fatal(err)
@@ -321,7 +269,7 @@ func TestRefundOnlyThroughLedger(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.State != aftersale.Requested || len(c.Files) != 1 || !c.AnswerBy.Equal(f.clk.now().Add(aftersale.DefaultAnswerWithin)) || f.holds(o.ID) != 1 {
+		if c.State != aftersale.Requested || len(c.Files) != 1 || !c.AnswerBy.Equal(f.clk.Now().Add(aftersale.DefaultAnswerWithin)) || f.holds(o.ID) != 1 {
 			t.Fatalf("case: %+v holds %d", c, f.holds(o.ID))
 		}
 		again, err := f.svc.Open(ctx, b[0].p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "short", Qty: 10, Amount: 1_250, IdemKey: "k1"})
@@ -534,11 +482,11 @@ func TestEscalationAfterThreeDays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.clk.add(aftersale.DefaultAnswerWithin - time.Minute)
+		f.clk.Add(aftersale.DefaultAnswerWithin - time.Minute)
 		if n, err := f.svc.EscalateOverdue(ctx, 100); err != nil || n != 0 {
 			t.Fatalf("early escalation: %d %v", n, err)
 		}
-		f.clk.add(2 * time.Minute)
+		f.clk.Add(2 * time.Minute)
 		if n, err := f.svc.EscalateOverdue(ctx, 100); err != nil || n != 1 {
 			t.Fatalf("escalation: %d %v", n, err)
 		}
@@ -665,7 +613,7 @@ func TestDisputeMediationAndArbitration(t *testing.T) {
 		}
 		_, err = f.svc.Open(ctx, b[0].p, aftersale.OpenInput{OrderID: o.ID, LineNo: 1, Kind: aftersale.RefundOnly, Reason: "short", Qty: 1, Amount: 1})
 		wantCode(t, err, errs.Conflict)
-		f.clk.add(aftersale.DefaultDisputeWindow + time.Hour)
+		f.clk.Add(aftersale.DefaultDisputeWindow + time.Hour)
 		_, err = f.svc.OpenDispute(ctx, b[0].p, aftersale.DisputeInput{OrderID: o.ID, Claim: "too late"})
 		wantCode(t, err, errs.Conflict)
 	})

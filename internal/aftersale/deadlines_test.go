@@ -66,9 +66,9 @@ func TestEveryOpenCaseStateLapses(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		f.clk.add(aftersale.DefaultAnswerWithin + time.Minute)
+		f.clk.Add(aftersale.DefaultAnswerWithin + time.Minute)
 		sweep(1) // the offer only
-		f.clk.add(aftersale.DefaultReturnWithin)
+		f.clk.Add(aftersale.DefaultReturnWithin)
 		sweep(3)
 		sweep(0)
 
@@ -146,7 +146,7 @@ func TestWithdrawDisputeWithJoinedCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.clk.add(aftersale.DefaultAnswerWithin + time.Minute)
+			f.clk.Add(aftersale.DefaultAnswerWithin + time.Minute)
 			if n, err := f.svc.EscalateOverdue(ctx, 100); err != nil || n != 1 {
 				t.Fatalf("%s: escalate %d %v", opener, n, err)
 			}

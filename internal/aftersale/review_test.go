@@ -30,7 +30,7 @@ func TestReviewCaseHoldOutlivesArbitration(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The buyer goes silent. Months pass; the sweeps run.
-		f.clk.add(90 * 24 * time.Hour)
+		f.clk.Add(90 * 24 * time.Hour)
 		if _, err := f.svc.EscalateOverdue(ctx, 100); err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestReviewSupplierWithdrawsDisputeAndBuriesCase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.clk.add(4 * 24 * time.Hour)
+		f.clk.Add(4 * 24 * time.Hour)
 		if n, err := f.svc.EscalateOverdue(ctx, 100); err != nil || n != 1 {
 			t.Fatalf("escalate: %d %v", n, err)
 		}

@@ -94,14 +94,14 @@ func TestLineRefundsSettle(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		f.commission(500, f.clk.now().Add(-time.Hour))
+		f.commission(500, f.clk.Now().Add(-time.Hour))
 		b := f.buyers(1)[0]
 		o := f.paid(b, 10)[0] // one line, ¥12.35
 		pays, err := f.st.PaymentsOfOrder(ctx, o.ID)
 		if err != nil || len(pays) == 0 {
 			t.Fatal(pays, err)
 		}
-		now := db.Millis(f.clk.now())
+		now := db.Millis(f.clk.Now())
 		for i, amt := range []int64{100, 135} {
 			cid := db.NewID()
 			if _, err := d.Exec(ctx, `INSERT INTO aftersale_cases (id, number, order_id, line_no, buyer_org_id, supplier_id, created_by, kind, reason, qty, amount_fen, refunded_fen, state, created_at, updated_at)
@@ -146,7 +146,7 @@ func TestPayoutFailed(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		f.commission(200, f.clk.now().Add(-time.Hour))
+		f.commission(200, f.clk.Now().Add(-time.Hour))
 		b := f.buyers(1)[0]
 		f.settle(b, 10)
 		f.account(0)

@@ -3,12 +3,10 @@ package fulfil_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
@@ -22,17 +20,10 @@ import (
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/tradetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // fixture is two live suppliers with a SKU each (¥1.2345 a piece), platform staff and
 // buyers on demand, with payments through the sandbox.
@@ -40,7 +31,7 @@ type fixture struct {
 	t     testing.TB
 	d     *db.DB
 	st    *store.Store
-	clk   *clock
+	clk   *tradetest.Clock
 	ord   *order.Service
 	led   *ledger.Service
 	pay   *payment.Service
@@ -62,8 +53,8 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := store.New(d)
-	f := &fixture{t: t, d: d, st: st, clk: &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}}
-	now := f.clk.now
+	f := &fixture{t: t, d: d, st: st, clk: tradetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))}
+	now := f.clk.Now
 	msgs := &notify.Service{Store: st, Now: now}
 	f.ord = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	f.led = ledger.NewService(d, st, now)
@@ -79,36 +70,21 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 		if err := st.AddCategory(ctx, f.cat); err != nil {
 			return err
 		}
-		for i := 0; i < 2; i++ {
-			o := &identity.Org{Kind: identity.Supplier, Name: fmt.Sprintf("供应商%d", i), Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			if _, err := d.Exec(ctx, `UPDATE orgs SET store_live = TRUE WHERE id = ?`, o.ID); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("sup%d", i), DisplayName: "供应商员工", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			p := &catalog.Product{SupplierID: o.ID, CategoryID: f.cat.ID, Title: fmt.Sprintf("外六角螺栓 %d", i), Name: "外六角螺栓", Status: catalog.StatusOnSale}
-			k := &catalog.SKU{Code: fmt.Sprintf("SKU-%d", i), Price: 12345, MOQ: 1, Multiple: 1, Unit: "件", Stock: 1_000_000, WeightG: 500}
-			if err := st.AddProduct(ctx, p, []*catalog.SKU{k}); err != nil {
-				return err
-			}
-			f.sups, f.skus = append(f.sups, o), append(f.skus, k)
-			f.supP = append(f.supP, &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}})
-		}
-		po := &identity.Org{Kind: identity.Platform, Name: "筑巢平台", Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateOrg(ctx, po); err != nil {
+		sups, skus, err := tradetest.Suppliers(ctx, st, f.cat.ID, 2, 12345, now())
+		if err != nil {
 			return err
 		}
-		u := &identity.User{Username: "finance", DisplayName: "财务", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateUser(ctx, u); err != nil {
+		f.supP, f.skus = sups, skus
+		for _, sp := range sups {
+			o := sp.Org
+			f.sups = append(f.sups, &o)
+		}
+		po, err := tradetest.Platform(ctx, st, now())
+		if err != nil {
 			return err
 		}
-		f.staff = &identity.Principal{User: *u, Org: *po, Roles: []identity.Role{identity.Admin}}
-		return nil
+		f.staff, err = tradetest.Staff(ctx, st, po, "finance", "财务", identity.Admin, now())
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -118,33 +94,13 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 
 func (f *fixture) buyers(n int) []buyerFx {
 	f.t.Helper()
-	ctx := context.Background()
-	now := f.clk.now()
-	var out []buyerFx
-	err := f.d.WithTx(ctx, func(ctx context.Context) error {
-		for i := 0; i < n; i++ {
-			f.n++
-			o := &identity.Org{Kind: identity.Buyer, Name: fmt.Sprintf("采购公司%d", f.n), Status: identity.OrgActive, CreatedAt: now, UpdatedAt: now}
-			if err := f.st.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("buyer%d", f.n), DisplayName: fmt.Sprintf("采购%d", f.n), Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now, UpdatedAt: now}
-			if err := f.st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			if err := f.st.AddRole(ctx, o.ID, u.ID, identity.Owner, now); err != nil {
-				return err
-			}
-			a := &buyer.Address{OrgID: o.ID, Consignee: "张三", Mobile: "13800138000", DivisionCode: "330106", DivisionName: "浙江省杭州市西湖区", Street: "文三路1号", CreatedAt: now, UpdatedAt: now}
-			if err := f.st.SaveAddress(ctx, a); err != nil {
-				return err
-			}
-			out = append(out, buyerFx{p: &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}}, addr: a.ID})
-		}
-		return nil
-	})
+	ps, addrs, err := tradetest.Buyers(f.d, f.st, &f.n, n, f.clk.Now())
 	if err != nil {
 		f.t.Fatal(err)
+	}
+	out := make([]buyerFx, n)
+	for i := range out {
+		out[i] = buyerFx{p: ps[i], addr: addrs[i]}
 	}
 	return out
 }
@@ -280,8 +236,8 @@ func TestShipReceiveRelease(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		// 2.5 % on bolts from before the orders; 10 % from tomorrow, which must not apply.
-		f.commission(250, f.clk.now().Add(-time.Hour))
-		f.commission(1000, f.clk.now().Add(24*time.Hour))
+		f.commission(250, f.clk.Now().Add(-time.Hour))
+		f.commission(1000, f.clk.Now().Add(24*time.Hour))
 		bs := f.buyers(2)
 		b, other := bs[0], bs[1]
 		os := f.place(b, 10)
@@ -355,7 +311,7 @@ func TestShipReceiveRelease(t *testing.T) {
 		_, err = f.ful.Ship(ctx, sup, o.ID, sfParcel())
 		wantCode(t, err, errs.Conflict)
 		_, ov, _ = f.ful.View(ctx, b.p, o.ID)
-		if !ov.Progress.InspectUntil.Equal(f.clk.now().Add(7 * 24 * time.Hour)) {
+		if !ov.Progress.InspectUntil.Equal(f.clk.Now().Add(7 * 24 * time.Hour)) {
 			t.Fatalf("window: %+v", ov.Progress)
 		}
 
@@ -416,7 +372,7 @@ func TestConcurrentRelease(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		f.commission(300, f.clk.now().Add(-time.Hour))
+		f.commission(300, f.clk.Now().Add(-time.Hour))
 		b := f.buyers(1)[0]
 		o := f.paid(b, 7)[1]
 		if _, err := f.ful.Ship(ctx, f.supP[1], o.ID, sfParcel()); err != nil {
@@ -475,18 +431,18 @@ func TestAutoConfirmHolds(t *testing.T) {
 		}
 		free, held := os[0].ID, os[1].ID
 		f.setHolds(held, 1)
-		f.clk.add(7*24*time.Hour - time.Minute)
+		f.clk.Add(7*24*time.Hour - time.Minute)
 		if n, _, err := f.ful.Sweep(ctx); err != nil || n != 0 {
 			t.Fatalf("before the window ends: %d %v", n, err)
 		}
-		f.clk.add(2 * time.Minute)
+		f.clk.Add(2 * time.Minute)
 		if n, _, err := f.ful.Sweep(ctx); err != nil || n != 1 {
 			t.Fatalf("after the window: %d %v", n, err)
 		}
 		if f.state(free) != order.Settled || f.state(held) != order.Shipped {
 			t.Fatalf("states %s %s", f.state(free), f.state(held))
 		}
-		f.clk.add(3 * 24 * time.Hour)
+		f.clk.Add(3 * 24 * time.Hour)
 		if n, _, _ := f.ful.Sweep(ctx); n != 0 || f.state(held) != order.Shipped {
 			t.Fatal("a held order was confirmed")
 		}
@@ -494,7 +450,7 @@ func TestAutoConfirmHolds(t *testing.T) {
 		if n, _, _ := f.ful.Sweep(ctx); n != 0 {
 			t.Fatal("confirmed the moment the hold was lifted")
 		}
-		f.clk.add(HoldGraceForTest)
+		f.clk.Add(HoldGraceForTest)
 		if n, _, err := f.ful.Sweep(ctx); err != nil || n != 1 || f.state(held) != order.Settled {
 			t.Fatalf("after the grace: %d %v %s", n, err, f.state(held))
 		}
@@ -557,7 +513,7 @@ func TestReleaseFault(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		f.commission(250, f.clk.now().Add(-time.Hour))
+		f.commission(250, f.clk.Now().Add(-time.Hour))
 		b := f.buyers(1)[0]
 		o := f.paid(b, 5)[0]
 		if _, err := f.ful.Ship(ctx, f.supP[0], o.ID, sfParcel()); err != nil {

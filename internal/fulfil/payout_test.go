@@ -45,7 +45,7 @@ func TestPayouts(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		f.commission(200, f.clk.now().Add(-time.Hour))
+		f.commission(200, f.clk.Now().Add(-time.Hour))
 		b := f.buyers(1)[0]
 		// Nothing settled: nothing to pay.
 		_, err := f.ful.CreateBatch(ctx, f.staff)
@@ -102,7 +102,7 @@ func TestPayouts(t *testing.T) {
 			}
 		}
 		// The statement of the month: two settlements, one payout, 0 → 0.
-		f.clk.add(time.Hour)
+		f.clk.Add(time.Hour)
 		st, err := f.ful.StatementOf(ctx, f.supP[0], "", "2026-11")
 		if err != nil {
 			t.Fatal(err)
@@ -139,7 +139,7 @@ func TestRandomFulfilment(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		f.commission(275, f.clk.now().Add(-time.Hour))
+		f.commission(275, f.clk.Now().Add(-time.Hour))
 		f.account(0)
 		f.account(1)
 		bs := f.buyers(workers)
@@ -225,12 +225,12 @@ func TestRandomFulfilment(t *testing.T) {
 		if _, err := f.d.Exec(ctx, `UPDATE orders SET holds = 0`); err != nil {
 			t.Fatal(err)
 		}
-		f.clk.add(30 * 24 * time.Hour)
+		f.clk.Add(30 * 24 * time.Hour)
 		for range 3 {
 			if _, _, err := f.ful.Sweep(ctx); err != nil {
 				t.Fatal(err)
 			}
-			f.clk.add(2 * 24 * time.Hour)
+			f.clk.Add(2 * 24 * time.Hour)
 		}
 		f.mustClean()
 		sr, _ := f.ful.Reconcile(ctx)

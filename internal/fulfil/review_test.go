@@ -92,12 +92,12 @@ func TestReviewHeldOrdersStarveAutoConfirm(t *testing.T) {
 		if _, err := f.ful.Ship(ctx, f.supP[0], held, sfParcel()); err != nil {
 			t.Fatal(err)
 		}
-		f.clk.add(time.Hour) // the held order's window ends first
+		f.clk.Add(time.Hour) // the held order's window ends first
 		if _, err := f.ful.Ship(ctx, f.supP[1], free, sfParcel()); err != nil {
 			t.Fatal(err)
 		}
 		f.setHolds(held, 1) // an after-sales case open for weeks
-		f.clk.add(30 * 24 * time.Hour)
+		f.clk.Add(30 * 24 * time.Hour)
 		for i := 0; i < 10; i++ {
 			if _, err := f.ful.AutoConfirm(ctx, 1); err != nil {
 				t.Fatal(err)

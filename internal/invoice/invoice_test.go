@@ -19,6 +19,7 @@ import (
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/tradetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -68,38 +69,26 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 			return err
 		}
 		for i := 0; i < 2; i++ {
-			o := &identity.Org{Kind: identity.Supplier, Name: fmt.Sprintf("供应商%d", i), Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateOrg(ctx, o); err != nil {
+			sp, err := tradetest.Supplier(ctx, st, i, now())
+			if err != nil {
 				return err
 			}
-			if _, err := d.Exec(ctx, `UPDATE orgs SET store_live = TRUE WHERE id = ?`, o.ID); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("sup%d", i), DisplayName: "供应商员工", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			f.sups = append(f.sups, &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}})
+			f.sups = append(f.sups, sp)
 			for j, c := range f.cats[:2-i] {
-				p := &catalog.Product{SupplierID: o.ID, CategoryID: c.ID, Title: fmt.Sprintf("%s %d-%d", c.NameZH, i, j), Name: c.NameZH, Status: catalog.StatusOnSale}
 				// ¥12.3457 a piece: line totals that do not split evenly.
-				k := &catalog.SKU{Code: fmt.Sprintf("SKU-%d-%d", i, j), Price: 123457, MOQ: 1, Multiple: 1, Unit: "件", Stock: 1_000_000, WeightG: 500}
-				if err := st.AddProduct(ctx, p, []*catalog.SKU{k}); err != nil {
+				k, err := tradetest.SKU(ctx, st, sp.Org.ID, c.ID, fmt.Sprintf("%s %d-%d", c.NameZH, i, j), fmt.Sprintf("SKU-%d-%d", i, j), 123457)
+				if err != nil {
 					return err
 				}
 				f.skus = append(f.skus, k)
 			}
 		}
-		po := &identity.Org{Kind: identity.Platform, Name: "筑巢平台", Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateOrg(ctx, po); err != nil {
+		po, err := tradetest.Platform(ctx, st, now())
+		if err != nil {
 			return err
 		}
-		u := &identity.User{Username: "ops", DisplayName: "运营", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateUser(ctx, u); err != nil {
-			return err
-		}
-		f.staff = &identity.Principal{User: *u, Org: *po, Roles: []identity.Role{identity.OpsManager}}
-		return nil
+		f.staff, err = tradetest.Staff(ctx, st, po, "ops", "运营", identity.OpsManager, now())
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -114,29 +103,18 @@ func (f *fixture) buyer(full bool) buyerFx {
 	var out buyerFx
 	err := f.d.WithTx(ctx, func(ctx context.Context) error {
 		f.n++
-		o := &identity.Org{Kind: identity.Buyer, Name: fmt.Sprintf("采购公司%d", f.n), Status: identity.OrgActive, CreatedAt: f.now, UpdatedAt: f.now}
-		if err := f.st.CreateOrg(ctx, o); err != nil {
+		p, addr, err := tradetest.Buyer(ctx, f.st, f.n, f.now)
+		if err != nil {
 			return err
 		}
-		u := &identity.User{Username: fmt.Sprintf("buyer%d", f.n), DisplayName: "采购", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: f.now, UpdatedAt: f.now}
-		if err := f.st.CreateUser(ctx, u); err != nil {
-			return err
-		}
-		if err := f.st.AddRole(ctx, o.ID, u.ID, identity.Owner, f.now); err != nil {
-			return err
-		}
-		a := &buyer.Address{OrgID: o.ID, Consignee: "张三", Mobile: "13800138000", DivisionCode: "330106", DivisionName: "浙江省杭州市西湖区", Street: "文三路1号", CreatedAt: f.now, UpdatedAt: f.now}
-		if err := f.st.SaveAddress(ctx, a); err != nil {
-			return err
-		}
-		pr := &buyer.Profile{OrgID: o.ID, InvoiceTitle: o.Name, InvoiceType: "normal", UpdatedAt: f.now}
+		pr := &buyer.Profile{OrgID: p.Org.ID, InvoiceTitle: p.Org.Name, InvoiceType: "normal", UpdatedAt: f.now}
 		if full {
 			pr.TaxID, pr.RegAddress, pr.RegPhone, pr.BankName, pr.BankAccount = "91350100M000100Y43", "杭州市西湖区文三路1号", "0571-88888888", "招商银行杭州分行", "571900000000001"
 		}
 		if err := f.st.SaveBuyerProfile(ctx, pr); err != nil {
 			return err
 		}
-		out = buyerFx{p: &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}}, addr: a.ID}
+		out = buyerFx{p: p, addr: addr}
 		return nil
 	})
 	if err != nil {

@@ -27,7 +27,7 @@ func TestBankCheck(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		dep := deposit.NewService(d, f.st, f.led, f.st, f.clk.now)
+		dep := deposit.NewService(d, f.st, f.led, f.st, f.clk.Now)
 		bs := f.buyers(workers)
 		var mu sync.Mutex
 		var captured, refunded, returned, suspended, deposits money.Fen

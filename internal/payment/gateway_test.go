@@ -81,7 +81,7 @@ func TestGatewayNotifications(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		f.pay.Providers[payment.Alipay] = payment.AlipayProvider{AppID: "2021000000000001", PublicKey: &aliKey.PublicKey}
-		f.pay.Providers[payment.WeChat] = payment.WeChatProvider{MchID: "1900000001", APIv3Key: apiv3, PublicKey: &wxKey.PublicKey, Now: f.clk.now}
+		f.pay.Providers[payment.WeChat] = payment.WeChatProvider{MchID: "1900000001", APIv3Key: apiv3, PublicKey: &wxKey.PublicKey, Now: f.clk.Now}
 		b := f.buyers(1)[0]
 		// The gateways' request side is not connected: creating such a payment says so.
 		_, err := f.pay.Create(ctx, b.p, payment.CreateInput{OrderIDs: f.checkout(b, 1), Provider: payment.Alipay})
@@ -127,7 +127,7 @@ func TestGatewayNotifications(t *testing.T) {
 		// WeChat Pay: forged signature, tampered body, stale timestamp, wrong APIv3 key,
 		// then genuine and replay.
 		body := wechatBody(t, apiv3, "1900000001", p2.Number, "WX4200001", int64(p2.Amount))
-		now := f.clk.now()
+		now := f.clk.Now()
 		_, err = f.pay.Notify(ctx, payment.WeChat, wechatHeaders(t, forger, now, body), body)
 		wantCode(t, err, errs.Invalid)
 		h := wechatHeaders(t, wxKey, now, body)

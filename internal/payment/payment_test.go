@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/db/dbtest"
@@ -22,24 +21,17 @@ import (
 	"github.com/zhuchao/zhuchao/internal/order"
 	"github.com/zhuchao/zhuchao/internal/payment"
 	"github.com/zhuchao/zhuchao/internal/store"
+	"github.com/zhuchao/zhuchao/internal/tradetest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // fixture is two live suppliers with a SKU each, platform staff, and buyers on demand.
 type fixture struct {
 	t     testing.TB
 	d     *db.DB
 	st    *store.Store
-	clk   *clock
+	clk   *tradetest.Clock
 	ord   *order.Service
 	led   *ledger.Service
 	pay   *payment.Service
@@ -59,8 +51,8 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := store.New(d)
-	f := &fixture{t: t, d: d, st: st, clk: &clock{t: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)}}
-	now := f.clk.now
+	f := &fixture{t: t, d: d, st: st, clk: tradetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC))}
+	now := f.clk.Now
 	f.ord = &order.Service{DB: d, Store: st, Buyers: st, Now: now}
 	f.led = ledger.NewService(d, st, now)
 	f.pay = &payment.Service{DB: d, Store: st, Ledger: f.led, Orders: f.ord, Messages: &notify.Service{Store: st, Now: now}, Now: now,
@@ -73,36 +65,21 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 		if err := st.AddCategory(ctx, cat); err != nil {
 			return err
 		}
-		for i := 0; i < 2; i++ {
-			o := &identity.Org{Kind: identity.Supplier, Name: fmt.Sprintf("供应商%d", i), Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			if _, err := d.Exec(ctx, `UPDATE orgs SET store_live = TRUE WHERE id = ?`, o.ID); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("sup%d", i), DisplayName: "供应商员工", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			p := &catalog.Product{SupplierID: o.ID, CategoryID: cat.ID, Title: fmt.Sprintf("外六角螺栓 %d", i), Name: "外六角螺栓", Status: catalog.StatusOnSale}
-			k := &catalog.SKU{Code: fmt.Sprintf("SKU-%d", i), Price: 12500, MOQ: 1, Multiple: 1, Unit: "件", Stock: 1_000_000, WeightG: 500}
-			if err := st.AddProduct(ctx, p, []*catalog.SKU{k}); err != nil {
-				return err
-			}
-			f.sups, f.skus = append(f.sups, o), append(f.skus, k)
-			f.supP = append(f.supP, &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}})
-		}
-		po := &identity.Org{Kind: identity.Platform, Name: "筑巢平台", Status: identity.OrgActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateOrg(ctx, po); err != nil {
+		sups, skus, err := tradetest.Suppliers(ctx, st, cat.ID, 2, 12500, now())
+		if err != nil {
 			return err
 		}
-		u := &identity.User{Username: "finance", DisplayName: "财务", Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now(), UpdatedAt: now()}
-		if err := st.CreateUser(ctx, u); err != nil {
+		f.supP, f.skus = sups, skus
+		for _, sp := range sups {
+			o := sp.Org
+			f.sups = append(f.sups, &o)
+		}
+		po, err := tradetest.Platform(ctx, st, now())
+		if err != nil {
 			return err
 		}
-		f.staff = &identity.Principal{User: *u, Org: *po, Roles: []identity.Role{identity.Admin}}
-		return nil
+		f.staff, err = tradetest.Staff(ctx, st, po, "finance", "财务", identity.Admin, now())
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -112,33 +89,13 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 
 func (f *fixture) buyers(n int) []buyerFx {
 	f.t.Helper()
-	ctx := context.Background()
-	now := f.clk.now()
-	var out []buyerFx
-	err := f.d.WithTx(ctx, func(ctx context.Context) error {
-		for i := 0; i < n; i++ {
-			f.n++
-			o := &identity.Org{Kind: identity.Buyer, Name: fmt.Sprintf("采购公司%d", f.n), Status: identity.OrgActive, CreatedAt: now, UpdatedAt: now}
-			if err := f.st.CreateOrg(ctx, o); err != nil {
-				return err
-			}
-			u := &identity.User{Username: fmt.Sprintf("buyer%d", f.n), DisplayName: fmt.Sprintf("采购%d", f.n), Lang: "zh-CN", Status: identity.UserActive, CreatedAt: now, UpdatedAt: now}
-			if err := f.st.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			if err := f.st.AddRole(ctx, o.ID, u.ID, identity.Owner, now); err != nil {
-				return err
-			}
-			a := &buyer.Address{OrgID: o.ID, Consignee: "张三", Mobile: "13800138000", DivisionCode: "330106", DivisionName: "浙江省杭州市西湖区", Street: "文三路1号", CreatedAt: now, UpdatedAt: now}
-			if err := f.st.SaveAddress(ctx, a); err != nil {
-				return err
-			}
-			out = append(out, buyerFx{p: &identity.Principal{User: *u, Org: *o, Roles: []identity.Role{identity.Owner}}, addr: a.ID})
-		}
-		return nil
-	})
+	ps, addrs, err := tradetest.Buyers(f.d, f.st, &f.n, n, f.clk.Now())
 	if err != nil {
 		f.t.Fatal(err)
+	}
+	out := make([]buyerFx, n)
+	for i := range out {
+		out[i] = buyerFx{p: ps[i], addr: addrs[i]}
 	}
 	return out
 }
@@ -261,7 +218,7 @@ func TestPayAfterDeadlineGoesToReview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.clk.add(order.DefaultPayWithin + time.Minute)
+		f.clk.Add(order.DefaultPayWithin + time.Minute)
 		if n, err := f.ord.ExpireUnpaid(ctx, 100); err != nil || n != 2 {
 			t.Fatalf("expire: %d %v", n, err)
 		}

@@ -27,8 +27,8 @@ func TestBankCheckTradeLoop(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		ful := &fulfil.Service{DB: d, Store: f.st, Orders: f.ord, Ledger: f.led, Now: f.clk.now}
-		if err := f.st.AddFeeRule(ctx, &fees.Rule{Kind: fees.Commission, RateBP: 330, EffectiveFrom: f.clk.now().AddDate(0, 0, -1), CreatedBy: "t", CreatedAt: f.clk.now()}); err != nil {
+		ful := &fulfil.Service{DB: d, Store: f.st, Orders: f.ord, Ledger: f.led, Now: f.clk.Now}
+		if err := f.st.AddFeeRule(ctx, &fees.Rule{Kind: fees.Commission, RateBP: 330, EffectiveFrom: f.clk.Now().AddDate(0, 0, -1), CreatedBy: "t", CreatedAt: f.clk.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		for i, sp := range f.supP {
