@@ -189,7 +189,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 			}
 		}
 	} else {
-		slog.ErrorContext(r.Context(), "api request failed", "path", r.URL.Path, "err", err)
+		if httpx.ClientGone(r, err) {
+			slog.InfoContext(r.Context(), "client went away", "path", r.URL.Path) // not a server failure
+		} else {
+			slog.ErrorContext(r.Context(), "api request failed", "path", r.URL.Path, "err", err)
+		}
 		d.Message = i18n.T(lang, "err.internal")
 	}
 	if code == errs.Unauthorized {

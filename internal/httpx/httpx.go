@@ -5,6 +5,7 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -183,4 +184,10 @@ func ServerTiming(ctx context.Context) string {
 	b = append(b, "app;dur="...)
 	b = strconv.AppendFloat(b, float64((total-s).Microseconds())/1000, 'f', 3, 64)
 	return string(b)
+}
+
+// ClientGone reports whether err only says that the client went away (it closed the
+// connection or gave up) while the request was being served: not a server failure.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }

@@ -336,7 +336,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	msg := i18n.T(lang, "err.internal")
-	if code == errs.Internal {
+	if code == errs.Internal && httpx.ClientGone(r, err) {
+		slog.InfoContext(r.Context(), "client went away", "path", r.URL.Path) // not a server failure
+	} else if code == errs.Internal {
 		slog.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "err", err)
 	} else if e := errs.As(err); e != nil {
 		msg = i18n.Msg(lang, e.Msg)
