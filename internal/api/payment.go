@@ -27,11 +27,11 @@ func (a *API) addPaymentRoutes() {
 	oid := []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "order ID"}}
 	rid := []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "receipt ID"}}
 	a.add("POST", "/api/v1/payments", b, true, a.createPayment,
-		Doc{ID: "createPayment", Summary: "Pay orders of one checkout with a provider (bank, sandbox, alipay, wechat); bank transfers get a remittance code for the transfer note", Tag: "payment", Request: "PaymentInput", Response: "Payment", Status: 201})
+		Doc{ID: "createPayment", Summary: "Pay orders of one checkout with a provider (bank, sandbox, alipay, wechat); bank transfers get a remittance code for the transfer note, alipay a signed pay_url for the buyer's browser", Tag: "payment", Request: "PaymentInput", Response: "Payment", Status: 201})
 	a.add("GET", "/api/v1/payments", httpx.SignedIn, false, a.listPayments,
 		Doc{ID: "listPayments", Summary: "The caller's company's payments (staff: everyone's), newest first", Tag: "payment", Response: "PaymentList", Status: 200})
 	a.add("GET", "/api/v1/payments/{id}", httpx.SignedIn, false, a.getPayment,
-		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code", Tag: "payment", Response: "Payment", Status: 200, Params: id})
+		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code, for pending alipay payments the pay_url", Tag: "payment", Response: "Payment", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/sandbox/{id}", b, true, a.sandboxPay,
 		Doc{ID: "sandboxPay", Summary: "沙箱支付(演示): complete a sandbox payment, as the buyer's click does (demo only)", Tag: "payment", Response: "Receipt", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/notify/{provider}", httpx.Anyone, false, a.notifyPayment,
