@@ -27,11 +27,11 @@ func (a *API) addPaymentRoutes() {
 	oid := []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "order ID"}}
 	rid := []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "receipt ID"}}
 	a.add("POST", "/api/v1/payments", b, true, a.createPayment,
-		Doc{ID: "createPayment", Summary: "Pay orders of one checkout with a provider (bank, sandbox, alipay, wechat); bank transfers get a remittance code for the transfer note", Tag: "payment", Request: "PaymentInput", Response: "Payment", Status: 201})
+		Doc{ID: "createPayment", Summary: "Pay orders of one checkout with a provider (bank, sandbox, alipay, wechat); bank transfers get a remittance code for the transfer note, alipay a signed pay_url for the buyer's browser", Tag: "payment", Request: "PaymentInput", Response: "Payment", Status: 201})
 	a.add("GET", "/api/v1/payments", httpx.SignedIn, false, a.listPayments,
 		Doc{ID: "listPayments", Summary: "The caller's company's payments (staff: everyone's), newest first", Tag: "payment", Response: "PaymentList", Status: 200})
 	a.add("GET", "/api/v1/payments/{id}", httpx.SignedIn, false, a.getPayment,
-		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code", Tag: "payment", Response: "Payment", Status: 200, Params: id})
+		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code, for pending alipay payments the pay_url", Tag: "payment", Response: "Payment", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/sandbox/{id}", b, true, a.sandboxPay,
 		Doc{ID: "sandboxPay", Summary: "沙箱支付(演示): complete a sandbox payment, as the buyer's click does (demo only)", Tag: "payment", Response: "Receipt", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/notify/{provider}", httpx.Anyone, false, a.notifyPayment,
@@ -91,6 +91,7 @@ type Payment struct {
 	CreatedAt time.Time         `json:"created_at"`
 	PaidAt    *time.Time        `json:"paid_at,omitempty"`
 	Bank      *BankInstructions `json:"bank,omitempty"`
+	PayURL    string            `json:"pay_url,omitempty"` // a gateway's pay page (Alipay), pending payments only
 }
 
 // Receipt is money received, as the API shows it.
@@ -185,8 +186,23 @@ func (a *API) createPayment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, a.paymentBody(p))
+	body, err := a.paymentWithURL(r, p)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, body)
 	return nil
+}
+
+// paymentWithURL is paymentBody with the gateway's pay URL for a pending payment.
+func (a *API) paymentWithURL(r *http.Request, p *payment.Payment) (Payment, error) {
+	out := a.paymentBody(p)
+	in, err := a.Payment.Instructions(r.Context(), p)
+	if err != nil {
+		return out, err
+	}
+	out.PayURL = in.URL
+	return out, nil
 }
 
 func (a *API) listPayments(w http.ResponseWriter, r *http.Request) error {
@@ -209,7 +225,11 @@ func (a *API) getPayment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, a.paymentBody(p))
+	body, err := a.paymentWithURL(r, p)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -374,7 +394,8 @@ func paymentSchemas() obj {
 			"state": obj{"type": "string", "enum": []string{"pending", "paid", "closed"}}, "amount_fen": integer,
 			"orders":   obj{"type": "array", "items": obj{"type": "object", "properties": obj{"order_id": str, "number": str, "amount_fen": integer}}},
 			"deadline": ts, "created_at": ts, "paid_at": ts,
-			"bank": obj{"type": "object", "properties": obj{"account_name": str, "bank": str, "account": str, "cnaps": str, "remittance_code": str}}}},
+			"pay_url": obj{"type": "string", "description": "pending gateway payments (alipay): the signed pay page to send the buyer's browser to, made afresh on each read"},
+			"bank":    obj{"type": "object", "properties": obj{"account_name": str, "bank": str, "account": str, "cnaps": str, "remittance_code": str}}}},
 		"PaymentList":   obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Payment")}}},
 		"Receipt":       receipt,
 		"ReceiptList":   obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Receipt")}}},

@@ -1,11 +1,16 @@
 package app
 
 import (
+	"context"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/config"
@@ -35,6 +40,14 @@ func (a *App) ConfigurePayments(cfg config.Config) error {
 		}
 		ali.PublicKey = k
 	}
+	if cfg.AlipayPrivateKey != "" {
+		k, err := readRSAPrivateKey(cfg.AlipayPrivateKey)
+		if err != nil {
+			return fmt.Errorf("--alipay-private-key: %w", err)
+		}
+		ali.PrivateKey, ali.Gateway, ali.PublicURL, ali.Now = k, cfg.AlipayGateway, cfg.PublicURL, a.Payment.Now
+		ali.Post = postForm("alipay", &http.Client{Timeout: 20 * time.Second})
+	}
 	ps[payment.Alipay] = ali
 	wx := payment.WeChatProvider{MchID: cfg.WeChatMchID, APIv3Key: []byte(cfg.WeChatAPIv3Key), Now: a.Payment.Now}
 	if cfg.WeChatPlatformKey != "" {
@@ -47,6 +60,51 @@ func (a *App) ConfigurePayments(cfg config.Config) error {
 	ps[payment.WeChat] = wx
 	a.Payment.Providers = ps
 	return nil
+}
+
+// postForm posts a form with client and returns the body of a 200 answer (at most 1 MiB).
+func postForm(name string, client *http.Client) func(ctx context.Context, endpoint string, form url.Values) ([]byte, error) {
+	return func(ctx context.Context, endpoint string, form url.Values) ([]byte, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
+		res, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("%s: HTTP %d", name, res.StatusCode)
+		}
+		return io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	}
+}
+
+// readRSAPrivateKey reads an RSA private key from a PEM file, PKCS#1 ("RSA PRIVATE
+// KEY") or PKCS#8 ("PRIVATE KEY"), as Alipay's key tool writes either.
+func readRSAPrivateKey(path string) (*rsa.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("no PEM block")
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(blk.Bytes); err == nil {
+		return k, nil
+	}
+	key, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("neither a PKCS#1 nor a PKCS#8 private key: %w", err)
+	}
+	k, ok := key.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("not an RSA key")
+	}
+	return k, nil
 }
 
 // readRSAPublicKey reads an RSA public key from a PEM file holding a public key or a

@@ -48,6 +48,8 @@ type Config struct {
 	PaySandbox        bool   // offer the sandbox provider 「沙箱支付(演示)」 (the demo turns it on)
 	AlipayAppID       string // Alipay app ID; with AlipayPublicKey turns Alipay notifications on
 	AlipayPublicKey   string // path to Alipay's public key (PEM)
+	AlipayPrivateKey  string // path to the app's private key (PEM, PKCS#1 or PKCS#8); with the above and PublicURL turns Alipay payments on
+	AlipayGateway     string // Alipay open-platform gateway; default payment.AlipayGateway
 	WeChatMchID       string // WeChat Pay merchant ID
 	WeChatAPIv3Key    string // the merchant's 32-byte APIv3 key
 	WeChatPlatformKey string // path to the WeChat Pay platform public key or certificate (PEM)
@@ -113,6 +115,8 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.BoolVar(&c.PaySandbox, "pay-sandbox", c.PaySandbox, "offer the sandbox payment provider (沙箱支付, demo only: no real money)")
 	fs.StringVar(&c.AlipayAppID, "alipay-app-id", c.AlipayAppID, "Alipay app ID (notifications are verified with --alipay-public-key)")
 	fs.StringVar(&c.AlipayPublicKey, "alipay-public-key", c.AlipayPublicKey, "path to Alipay's public key (PEM) for RSA2 notification signatures")
+	fs.StringVar(&c.AlipayPrivateKey, "alipay-private-key", c.AlipayPrivateKey, "path to the app's RSA private key (PEM, PKCS#1 or PKCS#8) that signs Alipay requests; with --alipay-app-id, --alipay-public-key and --public-url turns Alipay payments and refunds on")
+	fs.StringVar(&c.AlipayGateway, "alipay-gateway", c.AlipayGateway, "Alipay gateway (default https://openapi.alipay.com/gateway.do; sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do)")
 	fs.StringVar(&c.WeChatMchID, "wechat-mchid", c.WeChatMchID, "WeChat Pay merchant ID (商户号)")
 	fs.StringVar(&c.WeChatAPIv3Key, "wechat-apiv3-key", c.WeChatAPIv3Key, "WeChat Pay APIv3 key (32 bytes) for decrypting notifications")
 	fs.StringVar(&c.WeChatPlatformKey, "wechat-platform-key", c.WeChatPlatformKey, "path to the WeChat Pay platform certificate or public key (PEM)")
@@ -217,6 +221,14 @@ func (c *Config) Validate() error {
 	}
 	if c.BankAccount != "" && !accountRe.MatchString(strings.ReplaceAll(c.BankAccount, " ", "")) {
 		bad("bank-account", "%q must be 8 to 32 digits", c.BankAccount)
+	}
+	if c.AlipayPrivateKey != "" && (c.AlipayAppID == "" || c.AlipayPublicKey == "" || c.PublicURL == "") {
+		bad("alipay-private-key", "needs --alipay-app-id, --alipay-public-key and --public-url: Alipay returns the buyer to and notifies the public URL")
+	}
+	if c.AlipayGateway != "" {
+		if u, err := url.Parse(c.AlipayGateway); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			bad("alipay-gateway", "%q must be an absolute http:// or https:// URL without a query", c.AlipayGateway)
+		}
 	}
 	if c.BaiduPushToken != "" && c.PublicURL == "" {
 		bad("baidu-push-token", "needs --public-url: pushed URLs are absolute")

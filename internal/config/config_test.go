@@ -54,3 +54,24 @@ func TestSecureCookiesFollowPublicURL(t *testing.T) {
 		t.Fatalf("default database %q", c.DatabaseURL())
 	}
 }
+
+func TestAlipayRequestSideNeedsEverything(t *testing.T) {
+	_, err := parse(t, nil, "--alipay-private-key", "/k/app.pem", "--alipay-gateway", "openapi.alipay.com")
+	if err == nil {
+		t.Fatal("private key without app ID, Alipay's key and public URL accepted")
+	}
+	for _, name := range []string{"--alipay-private-key", "--alipay-gateway"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+	c, err := parse(t, nil, "--alipay-private-key", "/k/app.pem", "--alipay-app-id", "2021000000000001", "--alipay-public-key", "/k/alipay.pem",
+		"--public-url", "https://www.example.cn", "--alipay-gateway", "https://openapi-sandbox.dl.alipaydev.com/gateway.do")
+	if err != nil || c.AlipayPrivateKey != "/k/app.pem" || c.AlipayGateway != "https://openapi-sandbox.dl.alipaydev.com/gateway.do" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	// Notifications alone need no private key.
+	if _, err := parse(t, nil, "--alipay-app-id", "2021000000000001", "--alipay-public-key", "/k/alipay.pem"); err != nil {
+		t.Fatal(err)
+	}
+}

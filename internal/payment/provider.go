@@ -38,8 +38,8 @@ type Notification struct {
 	Success       bool // the trade succeeded (other statuses are acknowledged and ignored)
 }
 
-// errNotConnected is returned by the request side of gateway adapters: this build talks
-// to no live gateway.
+// errNotConnected is returned by the request side of gateway adapters not connected in
+// this build (WeChat Pay's Native payments and refunds).
 func errNotConnected() error { return errs.E(errs.Conflict, "payment.err.not_connected") }
 
 // SandboxProvider completes payments when the buyer clicks: for the demo only, and

@@ -128,6 +128,21 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, in CreateIn
 	return s.Store.Payment(ctx, out.ID)
 }
 
+// Instructions returns what the buyer is shown to pay a pending payment before its
+// deadline: a gateway's pay URL, made afresh each time (Alipay's is signed with the
+// current timestamp; the trade stays the payment number), nothing for bank transfers,
+// the sandbox or a payment no longer payable.
+func (s *Service) Instructions(ctx context.Context, pay *Payment) (Instructions, error) {
+	if pay.State != Pending || (!pay.Deadline.IsZero() && !s.now().Before(pay.Deadline)) {
+		return Instructions{}, nil
+	}
+	pr, ok := s.Providers[pay.Provider]
+	if !ok || !pr.Configured() {
+		return Instructions{}, nil
+	}
+	return pr.Start(ctx, pay)
+}
+
 // Get returns a payment the caller may see: its buyer company's, or any for staff.
 func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*Payment, error) {
 	if p == nil || !db.ValidID(id) {

@@ -150,6 +150,7 @@ func (h *Handler) payCreate(w http.ResponseWriter, r *http.Request) error {
 type payViewData struct {
 	Payment *payment.Payment
 	Site    Site
+	PayURL  string // a gateway's pay page (Alipay) while the payment is pending
 }
 
 func (h *Handler) payView(w http.ResponseWriter, r *http.Request) error {
@@ -158,7 +159,11 @@ func (h *Handler) payView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "payment_view", &Page{Title: pay.Number, Area: "buyer", Nav: "orders", Data: payViewData{Payment: pay, Site: h.site}})
+	in, err := h.Payment.Instructions(r.Context(), pay)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "payment_view", &Page{Title: pay.Number, Area: "buyer", Nav: "orders", Data: payViewData{Payment: pay, Site: h.site, PayURL: in.URL}})
 	return nil
 }
 
