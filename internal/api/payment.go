@@ -27,11 +27,11 @@ func (a *API) addPaymentRoutes() {
 	oid := []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "order ID"}}
 	rid := []Param{{Name: "id", In: "path", Type: "string", Required: true, Description: "receipt ID"}}
 	a.add("POST", "/api/v1/payments", b, true, a.createPayment,
-		Doc{ID: "createPayment", Summary: "Pay orders of one checkout with a provider (bank, sandbox, alipay, wechat); bank transfers get a remittance code for the transfer note, alipay a signed pay_url for the buyer's browser", Tag: "payment", Request: "PaymentInput", Response: "Payment", Status: 201})
+		Doc{ID: "createPayment", Summary: "Pay orders of one checkout with a provider (bank, sandbox, alipay, wechat); bank transfers get a remittance code for the transfer note, alipay a signed pay_url for the buyer's browser, wechat a qr_text (code_url) to show as a QR code", Tag: "payment", Request: "PaymentInput", Response: "Payment", Status: 201})
 	a.add("GET", "/api/v1/payments", httpx.SignedIn, false, a.listPayments,
 		Doc{ID: "listPayments", Summary: "The caller's company's payments (staff: everyone's), newest first", Tag: "payment", Response: "PaymentList", Status: 200})
 	a.add("GET", "/api/v1/payments/{id}", httpx.SignedIn, false, a.getPayment,
-		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code, for pending alipay payments the pay_url", Tag: "payment", Response: "Payment", Status: 200, Params: id})
+		Doc{ID: "getPayment", Summary: "One payment: amount, orders, state, and for bank transfers the account and remittance code, for pending alipay payments the pay_url, for pending wechat payments the qr_text", Tag: "payment", Response: "Payment", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/sandbox/{id}", b, true, a.sandboxPay,
 		Doc{ID: "sandboxPay", Summary: "沙箱支付(演示): complete a sandbox payment, as the buyer's click does (demo only)", Tag: "payment", Response: "Receipt", Status: 200, Params: id})
 	a.add("POST", "/api/v1/payments/notify/{provider}", httpx.Anyone, false, a.notifyPayment,
@@ -92,6 +92,7 @@ type Payment struct {
 	PaidAt    *time.Time        `json:"paid_at,omitempty"`
 	Bank      *BankInstructions `json:"bank,omitempty"`
 	PayURL    string            `json:"pay_url,omitempty"` // a gateway's pay page (Alipay), pending payments only
+	QRText    string            `json:"qr_text,omitempty"` // what the buyer's QR code says (WeChat Pay's code_url), pending payments only
 }
 
 // Receipt is money received, as the API shows it.
@@ -201,7 +202,7 @@ func (a *API) paymentWithURL(r *http.Request, p *payment.Payment) (Payment, erro
 	if err != nil {
 		return out, err
 	}
-	out.PayURL = in.URL
+	out.PayURL, out.QRText = in.URL, in.QRText
 	return out, nil
 }
 
@@ -395,6 +396,7 @@ func paymentSchemas() obj {
 			"orders":   obj{"type": "array", "items": obj{"type": "object", "properties": obj{"order_id": str, "number": str, "amount_fen": integer}}},
 			"deadline": ts, "created_at": ts, "paid_at": ts,
 			"pay_url": obj{"type": "string", "description": "pending gateway payments (alipay): the signed pay page to send the buyer's browser to, made afresh on each read"},
+			"qr_text": obj{"type": "string", "description": "pending wechat payments: WeChat Pay's code_url (weixin://…, valid two hours) for the buyer to scan as a QR code; cached a few minutes per payment"},
 			"bank":    obj{"type": "object", "properties": obj{"account_name": str, "bank": str, "account": str, "cnaps": str, "remittance_code": str}}}},
 		"PaymentList":   obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Payment")}}},
 		"Receipt":       receipt,

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
@@ -57,6 +58,14 @@ func (a *App) ConfigurePayments(cfg config.Config) error {
 		}
 		wx.PublicKey = k
 	}
+	if cfg.WeChatPrivateKey != "" {
+		k, err := readRSAPrivateKey(cfg.WeChatPrivateKey)
+		if err != nil {
+			return fmt.Errorf("--wechat-private-key: %w", err)
+		}
+		wx.PrivateKey, wx.AppID, wx.Serial, wx.API, wx.PublicURL = k, cfg.WeChatAppID, cfg.WeChatSerial, cfg.WeChatAPI, cfg.PublicURL
+		wx.Do, wx.Codes = doHTTP(&http.Client{Timeout: 20 * time.Second}), &payment.WeChatCodeCache{}
+	}
 	ps[payment.WeChat] = wx
 	a.Payment.Providers = ps
 	return nil
@@ -79,6 +88,34 @@ func postForm(name string, client *http.Client) func(ctx context.Context, endpoi
 			return nil, fmt.Errorf("%s: HTTP %d", name, res.StatusCode)
 		}
 		return io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	}
+}
+
+// doHTTP sends a request with client and returns the answer's status, headers (first
+// value of each) and body (at most 1 MiB).
+func doHTTP(client *http.Client) func(ctx context.Context, method, url string, headers map[string]string, body []byte) (int, map[string]string, []byte, error) {
+	return func(ctx context.Context, method, url string, headers map[string]string, body []byte) (int, map[string]string, []byte, error) {
+		req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		h := make(map[string]string, len(res.Header))
+		for k := range res.Header {
+			h[k] = res.Header.Get(k)
+		}
+		return res.StatusCode, h, b, nil
 	}
 }
 

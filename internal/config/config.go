@@ -53,6 +53,10 @@ type Config struct {
 	WeChatMchID       string // WeChat Pay merchant ID
 	WeChatAPIv3Key    string // the merchant's 32-byte APIv3 key
 	WeChatPlatformKey string // path to the WeChat Pay platform public key or certificate (PEM)
+	WeChatAppID       string // the app ID (appid) bound to the merchant
+	WeChatPrivateKey  string // path to the merchant's API private key (PEM); with the others and PublicURL turns WeChat Pay payments on
+	WeChatSerial      string // serial number of the merchant's API certificate
+	WeChatAPI         string // WeChat Pay API base; default payment.WeChatAPI
 	ShutdownTimeout   time.Duration
 	// Baidu link submission (普通收录): off without a token.
 	BaiduPushToken    string
@@ -120,6 +124,10 @@ func (c *Config) Register(fs *flag.FlagSet, withServe bool) {
 	fs.StringVar(&c.WeChatMchID, "wechat-mchid", c.WeChatMchID, "WeChat Pay merchant ID (商户号)")
 	fs.StringVar(&c.WeChatAPIv3Key, "wechat-apiv3-key", c.WeChatAPIv3Key, "WeChat Pay APIv3 key (32 bytes) for decrypting notifications")
 	fs.StringVar(&c.WeChatPlatformKey, "wechat-platform-key", c.WeChatPlatformKey, "path to the WeChat Pay platform certificate or public key (PEM)")
+	fs.StringVar(&c.WeChatAppID, "wechat-app-id", c.WeChatAppID, "app ID (appid) bound to the WeChat Pay merchant")
+	fs.StringVar(&c.WeChatPrivateKey, "wechat-private-key", c.WeChatPrivateKey, "path to the merchant's API private key (PEM, PKCS#8 or PKCS#1) that signs WeChat Pay requests; with --wechat-app-id, --wechat-serial, --wechat-mchid, --wechat-apiv3-key, --wechat-platform-key and --public-url turns WeChat Pay Native payments and refunds on")
+	fs.StringVar(&c.WeChatSerial, "wechat-serial", c.WeChatSerial, "serial number of the merchant's API certificate (商户证书序列号)")
+	fs.StringVar(&c.WeChatAPI, "wechat-api", c.WeChatAPI, "WeChat Pay API base (default https://api.mch.weixin.qq.com)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "grace period for requests at shutdown")
 	fs.StringVar(&c.BaiduPushToken, "baidu-push-token", c.BaiduPushToken, "token for Baidu link submission (普通收录); empty turns the push off")
 	fs.StringVar(&c.BaiduPushSite, "baidu-push-site", c.BaiduPushSite, "site as verified at Baidu (default: --public-url)")
@@ -228,6 +236,15 @@ func (c *Config) Validate() error {
 	if c.AlipayGateway != "" {
 		if u, err := url.Parse(c.AlipayGateway); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 			bad("alipay-gateway", "%q must be an absolute http:// or https:// URL without a query", c.AlipayGateway)
+		}
+	}
+	if c.WeChatPrivateKey != "" && (c.WeChatAppID == "" || c.WeChatSerial == "" || c.WeChatMchID == "" || len(c.WeChatAPIv3Key) != 32 ||
+		c.WeChatPlatformKey == "" || c.PublicURL == "") {
+		bad("wechat-private-key", "needs --wechat-app-id, --wechat-serial, --wechat-mchid, a 32-byte --wechat-apiv3-key, --wechat-platform-key and --public-url: WeChat Pay notifies the public URL")
+	}
+	if c.WeChatAPI != "" {
+		if u, err := url.Parse(c.WeChatAPI); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			bad("wechat-api", "%q must be an absolute http:// or https:// URL without a query", c.WeChatAPI)
 		}
 	}
 	if c.BaiduPushToken != "" && c.PublicURL == "" {

@@ -75,3 +75,31 @@ func TestAlipayRequestSideNeedsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestWeChatRequestSideNeedsEverything(t *testing.T) {
+	_, err := parse(t, nil, "--wechat-private-key", "/k/apiclient_key.pem", "--wechat-api", "api.mch.weixin.qq.com")
+	if err == nil {
+		t.Fatal("private key without the rest accepted")
+	}
+	for _, name := range []string{"--wechat-private-key", "--wechat-api"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+	all := []string{"--wechat-private-key", "/k/apiclient_key.pem", "--wechat-app-id", "wx0000000000000001", "--wechat-serial", "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+		"--wechat-mchid", "1900000001", "--wechat-apiv3-key", "0123456789abcdef0123456789abcdef", "--wechat-platform-key", "/k/wechatpay.pem",
+		"--public-url", "https://www.example.cn", "--wechat-api", "http://127.0.0.1:9999"}
+	c, err := parse(t, nil, all...)
+	if err != nil || c.WeChatPrivateKey != "/k/apiclient_key.pem" || c.WeChatSerial == "" || c.WeChatAppID != "wx0000000000000001" || c.WeChatAPI != "http://127.0.0.1:9999" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	short := append([]string{}, all...)
+	short[9] = "too-short"
+	if _, err := parse(t, nil, short...); err == nil || !strings.Contains(err.Error(), "--wechat-private-key") {
+		t.Fatalf("short APIv3 key: %v", err)
+	}
+	// Notifications alone need no private key.
+	if _, err := parse(t, nil, "--wechat-mchid", "1900000001", "--wechat-apiv3-key", "0123456789abcdef0123456789abcdef", "--wechat-platform-key", "/k/wechatpay.pem"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -95,14 +95,17 @@ func AlipayReturnURL(publicURL, paymentID string) string {
 
 // alipaySubject is the trade's title: 筑巢订单 and the order numbers, cut to Alipay's
 // 256 characters.
-func alipaySubject(p *Payment) string {
+func alipaySubject(p *Payment) string { return orderSubject(p, alipaySubjectMax) }
+
+// orderSubject is 筑巢订单 and the payment's order numbers, cut to max characters.
+func orderSubject(p *Payment, max int) string {
 	nums := make([]string, 0, len(p.Orders))
 	for _, o := range p.Orders {
 		nums = append(nums, o.Number)
 	}
 	s := strings.TrimSpace("筑巢订单 " + strings.Join(nums, " "))
-	if utf8.RuneCountInString(s) > alipaySubjectMax {
-		s = string([]rune(s)[:alipaySubjectMax])
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
 	}
 	return s
 }

@@ -27,7 +27,8 @@ type Provider interface {
 
 // Instructions are what the buyer is shown to pay.
 type Instructions struct {
-	URL string // a gateway's pay page, "" for bank transfers and the sandbox
+	URL    string // a gateway's pay page, "" for bank transfers and the sandbox
+	QRText string // what the buyer's QR code says (WeChat Pay's code_url)
 }
 
 // Notification is a verified "money received" message from a provider.
@@ -37,10 +38,6 @@ type Notification struct {
 	Amount        money.Fen
 	Success       bool // the trade succeeded (other statuses are acknowledged and ignored)
 }
-
-// errNotConnected is returned by the request side of gateway adapters not connected in
-// this build (WeChat Pay's Native payments and refunds).
-func errNotConnected() error { return errs.E(errs.Conflict, "payment.err.not_connected") }
 
 // SandboxProvider completes payments when the buyer clicks: for the demo only, and
 // labelled 「沙箱支付(演示)」 wherever it appears.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 
@@ -151,6 +152,19 @@ type payViewData struct {
 	Payment *payment.Payment
 	Site    Site
 	PayURL  string // a gateway's pay page (Alipay) while the payment is pending
+	QRText  string // what the buyer scans (WeChat Pay's code_url) while the payment is pending
+}
+
+// QR is QRText as an inline SVG QR code, "" when there is nothing to scan.
+func (d payViewData) QR(p *Page) template.HTML {
+	if d.QRText == "" {
+		return ""
+	}
+	svg, err := qrSVG(d.QRText, p.T("payment.wechat.qr_alt"))
+	if err != nil {
+		return ""
+	}
+	return svg
 }
 
 func (h *Handler) payView(w http.ResponseWriter, r *http.Request) error {
@@ -163,7 +177,7 @@ func (h *Handler) payView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.render(w, r, http.StatusOK, "payment_view", &Page{Title: pay.Number, Area: "buyer", Nav: "orders", Data: payViewData{Payment: pay, Site: h.site, PayURL: in.URL}})
+	h.render(w, r, http.StatusOK, "payment_view", &Page{Title: pay.Number, Area: "buyer", Nav: "orders", Data: payViewData{Payment: pay, Site: h.site, PayURL: in.URL, QRText: in.QRText}})
 	return nil
 }
 
