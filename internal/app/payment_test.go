@@ -7,6 +7,9 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,5 +54,26 @@ func TestReadRSAPrivateKey(t *testing.T) {
 		if _, err := readRSAPrivateKey(p); err == nil {
 			t.Errorf("%s accepted", p)
 		}
+	}
+}
+
+// TestDoHTTP sends method, headers and body and returns the status, the answer's headers
+// and body, whatever the status (WeChat Pay signs its error answers too).
+func TestDoHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("Wechatpay-Nonce", r.Method+" "+r.URL.RequestURI()+" "+r.Header.Get("Authorization")+" "+string(b))
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"code":"PARAM_ERROR"}`)
+	}))
+	defer srv.Close()
+	do := doHTTP(srv.Client())
+	st, h, b, err := do(t.Context(), "POST", srv.URL+"/v3/x?a=1", map[string]string{"Authorization": "WECHATPAY2 x"}, []byte(`{"k":1}`))
+	if err != nil || st != 400 || string(b) != `{"code":"PARAM_ERROR"}` || h["Wechatpay-Nonce"] != `POST /v3/x?a=1 WECHATPAY2 x {"k":1}` {
+		t.Fatalf("%d %v %q %v", st, h, b, err)
+	}
+	srv.Close()
+	if _, _, _, err := do(t.Context(), "POST", srv.URL, nil, nil); err == nil {
+		t.Fatal("closed server answered")
 	}
 }
