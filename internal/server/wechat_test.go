@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
@@ -10,6 +11,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -180,6 +182,20 @@ func TestWeChatHTTP(t *testing.T) {
 		if calls != 1 {
 			t.Fatalf("%d Native calls for one create and two reads (code_url is cached)", calls)
 		}
+
+		// WeChat Pay unreachable: the page still shows the payment and asks for a refresh.
+		prov := e.App.Payment.Providers[payment.WeChat].(payment.WeChatProvider)
+		down := prov
+		down.Codes = nil
+		down.Do = func(context.Context, string, string, map[string]string, []byte) (int, map[string]string, []byte, error) {
+			return 0, nil, nil, errors.New("connection refused")
+		}
+		e.App.Payment.Providers[payment.WeChat] = down
+		if r := a.Get("/buyer/payments/" + pay.ID); r.StatusCode != 200 || !strings.Contains(r.Body, "暂时无法从微信支付获取付款二维码") ||
+			strings.Contains(r.Body, "<svg") || !strings.Contains(r.Body, pay.Number) {
+			t.Fatalf("page with WeChat Pay down: %d", r.StatusCode)
+		}
+		e.App.Payment.Providers[payment.WeChat] = prov
 
 		// WeChat Pay's notification pays; afterwards no QR code.
 		body, h := wechatNotice(t, platform, apiv3, pay.Number, o.TotalFen)

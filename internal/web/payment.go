@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -153,6 +154,8 @@ type payViewData struct {
 	Site    Site
 	PayURL  string // a gateway's pay page (Alipay) while the payment is pending
 	QRText  string // what the buyer scans (WeChat Pay's code_url) while the payment is pending
+	// QRUnavailable is set when WeChat Pay could not give a code_url just now.
+	QRUnavailable bool
 }
 
 // QR is QRText as an inline SVG QR code, "" when there is nothing to scan.
@@ -174,10 +177,18 @@ func (h *Handler) payView(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in, err := h.Payment.Instructions(r.Context(), pay)
+	unavailable := false
 	if err != nil {
-		return err
+		if pay.Provider != payment.WeChat {
+			return err
+		}
+		// WeChat Pay is called on the page's behalf: if it cannot be reached or refuses,
+		// the page still shows the payment and asks the buyer to refresh.
+		slog.WarnContext(r.Context(), "wechat pay code_url", "payment", pay.Number, "err", err)
+		unavailable = true
 	}
-	h.render(w, r, http.StatusOK, "payment_view", &Page{Title: pay.Number, Area: "buyer", Nav: "orders", Data: payViewData{Payment: pay, Site: h.site, PayURL: in.URL, QRText: in.QRText}})
+	h.render(w, r, http.StatusOK, "payment_view", &Page{Title: pay.Number, Area: "buyer", Nav: "orders",
+		Data: payViewData{Payment: pay, Site: h.site, PayURL: in.URL, QRText: in.QRText, QRUnavailable: unavailable}})
 	return nil
 }
 
