@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -200,7 +201,14 @@ func (a *API) paymentWithURL(r *http.Request, p *payment.Payment) (Payment, erro
 	out := a.paymentBody(p)
 	in, err := a.Payment.Instructions(r.Context(), p)
 	if err != nil {
-		return out, err
+		if p.Provider != payment.WeChat {
+			return out, err
+		}
+		// WeChat Pay is called on the reader's behalf: when it cannot be reached or
+		// refuses, the payment is still answered, without qr_text; reading it again
+		// asks WeChat Pay again.
+		slog.WarnContext(r.Context(), "wechat pay code_url", "payment", p.Number, "err", err)
+		return out, nil
 	}
 	out.PayURL, out.QRText = in.URL, in.QRText
 	return out, nil
@@ -396,7 +404,7 @@ func paymentSchemas() obj {
 			"orders":   obj{"type": "array", "items": obj{"type": "object", "properties": obj{"order_id": str, "number": str, "amount_fen": integer}}},
 			"deadline": ts, "created_at": ts, "paid_at": ts,
 			"pay_url": obj{"type": "string", "description": "pending gateway payments (alipay): the signed pay page to send the buyer's browser to, made afresh on each read"},
-			"qr_text": obj{"type": "string", "description": "pending wechat payments: WeChat Pay's code_url (weixin://…, valid two hours) for the buyer to scan as a QR code; cached a few minutes per payment"},
+			"qr_text": obj{"type": "string", "description": "pending wechat payments: WeChat Pay's code_url (weixin://…, valid two hours) for the buyer to scan as a QR code; cached a few minutes per payment; empty when WeChat Pay could not be reached — read the payment again"},
 			"bank":    obj{"type": "object", "properties": obj{"account_name": str, "bank": str, "account": str, "cnaps": str, "remittance_code": str}}}},
 		"PaymentList":   obj{"type": "object", "required": []string{"items"}, "properties": obj{"items": obj{"type": "array", "items": ref("Payment")}}},
 		"Receipt":       receipt,

@@ -113,9 +113,9 @@ func (s *Service) Create(ctx context.Context, p *identity.Principal, in CreateIn
 				return err
 			}
 		}
-		if _, err := pr.Start(ctx, pay); err != nil {
-			return err
-		}
+		// The provider is not called here: a gateway call (WeChat Pay's Native 下单) must
+		// not hold the transaction, and the single SQLite writer, for seconds. What the
+		// buyer needs to pay is made after the commit, on each read (Instructions).
 		if err := s.Store.PaymentInsert(ctx, pay); err != nil {
 			return err
 		}

@@ -195,6 +195,10 @@ func TestWeChatHTTP(t *testing.T) {
 			strings.Contains(r.Body, "<svg") || !strings.Contains(r.Body, pay.Number) {
 			t.Fatalf("page with WeChat Pay down: %d", r.StatusCode)
 		}
+		// The API answers too, without qr_text.
+		if r := a.Get("/api/v1/payments/" + pay.ID); r.StatusCode != 200 || strings.Contains(r.Body, `"qr_text":"weixin`) {
+			t.Fatalf("API with WeChat Pay down: %d %s", r.StatusCode, r.Body)
+		}
 		e.App.Payment.Providers[payment.WeChat] = prov
 
 		// WeChat Pay's notification pays; afterwards no QR code.
