@@ -88,14 +88,8 @@ func (s *Service) Open(ctx context.Context, p *identity.Principal, in OpenInput)
 				return nil
 			}
 		}
-		o, err := s.Orders.Get(ctx, p, in.OrderID)
+		o, err := s.Orders.Locked(ctx, p, in.OrderID)
 		if err != nil {
-			return err
-		}
-		if err := s.Orders.Store.LockOrder(ctx, o.ID, now); err != nil {
-			return err
-		}
-		if o, err = s.Orders.Store.Order(ctx, o.ID); err != nil {
 			return err
 		}
 		switch o.State {

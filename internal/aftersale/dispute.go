@@ -75,14 +75,8 @@ func (s *Service) OpenDispute(ctx context.Context, p *identity.Principal, in Dis
 				return nil
 			}
 		}
-		o, err := s.Orders.Get(ctx, p, in.OrderID)
+		o, err := s.Orders.Locked(ctx, p, in.OrderID)
 		if err != nil {
-			return err
-		}
-		if err := s.Orders.Store.LockOrder(ctx, o.ID, now); err != nil {
-			return err
-		}
-		if o, err = s.Orders.Store.Order(ctx, o.ID); err != nil {
 			return err
 		}
 		side := sideOf(p, o.BuyerOrgID, o.SupplierID)

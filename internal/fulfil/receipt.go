@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/order"
@@ -45,13 +44,10 @@ func (s *Service) Confirm(ctx context.Context, p *identity.Principal, orderID st
 		return nil, err
 	}
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if !db.ValidID(orderID) {
-			return notFound()
+		o, err := s.Orders.Locked(ctx, p, orderID)
+		if err == nil {
+			o, err = buyerOnly(p, o)
 		}
-		if err := s.Orders.Store.LockOrder(ctx, orderID, s.now()); err != nil {
-			return err
-		}
-		o, err := s.buyerOrder(ctx, p, orderID)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/big"
 
-	"github.com/zhuchao/zhuchao/internal/db"
 	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/fees"
 	"github.com/zhuchao/zhuchao/internal/identity"
@@ -162,13 +161,7 @@ func (s *Service) Release(ctx context.Context, p *identity.Principal, orderID st
 	}
 	var out *Settlement
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if !db.ValidID(orderID) {
-			return notFound()
-		}
-		if err := s.Orders.Store.LockOrder(ctx, orderID, s.now()); err != nil {
-			return err
-		}
-		o, err := s.Orders.Get(ctx, p, orderID)
+		o, err := s.Orders.Locked(ctx, p, orderID)
 		if err != nil {
 			return err
 		}

@@ -35,24 +35,16 @@ func (v *View) Partly(o *order.Order) bool {
 // Remaining is what is left to ship of a line.
 func (v *View) Remaining(l order.Line) int64 { return l.Qty - v.Shipped[l.No] }
 
-// supplierOrder loads an order for its supplier; anyone else gets a 404.
-func (s *Service) supplierOrder(ctx context.Context, p *identity.Principal, id string) (*order.Order, error) {
-	o, err := s.Orders.Get(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
+// supplierOnly refuses an order loaded for p to anyone but its supplier, as a 404.
+func supplierOnly(p *identity.Principal, o *order.Order) (*order.Order, error) {
 	if !p.Is(identity.Supplier) || o.SupplierID != p.Org.ID {
 		return nil, notFound()
 	}
 	return o, nil
 }
 
-// buyerOrder loads an order for its buyer company; anyone else gets a 404.
-func (s *Service) buyerOrder(ctx context.Context, p *identity.Principal, id string) (*order.Order, error) {
-	o, err := s.Orders.Get(ctx, p, id)
-	if err != nil {
-		return nil, err
-	}
+// buyerOnly refuses an order loaded for p to anyone but its buyer company, as a 404.
+func buyerOnly(p *identity.Principal, o *order.Order) (*order.Order, error) {
 	if !p.Is(identity.Buyer) || o.BuyerOrgID != p.Org.ID {
 		return nil, notFound()
 	}
@@ -121,13 +113,10 @@ func (s *Service) Ship(ctx context.Context, p *identity.Principal, orderID strin
 	}
 	var out *Shipment
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if !db.ValidID(orderID) {
-			return notFound()
+		o, err := s.Orders.Locked(ctx, p, orderID)
+		if err == nil {
+			o, err = supplierOnly(p, o)
 		}
-		if err := s.Orders.Store.LockOrder(ctx, orderID, s.now()); err != nil {
-			return err
-		}
-		o, err := s.supplierOrder(ctx, p, orderID)
 		if err != nil {
 			return err
 		}
@@ -286,7 +275,10 @@ func (s *Service) AddTracking(ctx context.Context, p *identity.Principal, shipme
 		if err != nil {
 			return err
 		}
-		o, err := s.supplierOrder(ctx, p, sh.OrderID)
+		o, err := s.Orders.Get(ctx, p, sh.OrderID)
+		if err == nil {
+			o, err = supplierOnly(p, o)
+		}
 		if err != nil {
 			return err
 		}

@@ -28,6 +28,19 @@ func (s *Service) Get(ctx context.Context, p *identity.Principal, id string) (*O
 	return o, nil
 }
 
+// Locked returns an order the caller may see with its row locked for the rest of the
+// caller's transaction, read afresh under the lock. The permission check comes first, so
+// another company's order is never locked. It must run inside a transaction.
+func (s *Service) Locked(ctx context.Context, p *identity.Principal, id string) (*Order, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if err := s.Store.LockOrder(ctx, id, s.now()); err != nil {
+		return nil, err
+	}
+	return s.Store.Order(ctx, id)
+}
+
 func visible(p *identity.Principal, o *Order) bool {
 	switch p.Org.Kind {
 	case identity.Buyer:
@@ -123,9 +136,11 @@ func (s *Service) Approvals(ctx context.Context, p *identity.Principal) ([]Order
 	return out, nil
 }
 
-// decided loads an order for an approver's decision inside the transaction.
+// decided loads an order for an approver's decision inside the transaction, its row
+// locked: approvers deciding at once take turns, so the last approval always sees the
+// others and moves the order on.
 func (s *Service) decided(ctx context.Context, p *identity.Principal, id string) (*Order, error) {
-	o, err := s.Get(ctx, p, id)
+	o, err := s.Locked(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -147,9 +162,6 @@ func (s *Service) Approve(ctx context.Context, p *identity.Principal, id string)
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		// Approvers deciding at once take turns on the order's row, so the last approval
 		// always sees the others and moves the order on.
-		if err := s.Store.LockOrder(ctx, id, s.now()); err != nil {
-			return err
-		}
 		o, err := s.decided(ctx, p, id)
 		if err != nil {
 			return err
@@ -190,9 +202,6 @@ func (s *Service) Reject(ctx context.Context, p *identity.Principal, id, reason 
 		return nil, err
 	}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.Store.LockOrder(ctx, id, s.now()); err != nil {
-			return err
-		}
 		o, err := s.decided(ctx, p, id)
 		if err != nil {
 			return err

@@ -132,12 +132,8 @@ const FaultAfterRefund = "payment.after_refund"
 func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orderID string) (*Refund, error) {
 	var out *Refund
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
-		// The order's row lock orders this against a concurrent shipment, which takes it
-		// too and refuses to ship while a request is open.
-		// (Another party's order is refused below and the transaction rolled back.)
-		if err := s.Orders.Store.LockOrder(ctx, orderID, s.now()); err != nil {
-			return err
-		}
+		// The order's row lock (refundToDecide) orders this against a concurrent
+		// shipment, which takes it too and refuses to ship while a request is open.
 		o, r, err := s.refundToDecide(ctx, p, orderID)
 		if err != nil {
 			return err
@@ -205,10 +201,11 @@ func (s *Service) ApproveRefund(ctx context.Context, p *identity.Principal, orde
 	return out, err
 }
 
-// refundToDecide loads an order the caller may decide refunds for and its refund
-// request: another party's order is a 404, an order without a request a Conflict.
+// refundToDecide loads an order the caller may decide refunds for, its row locked, and
+// its refund request: another party's order is a 404, an order without a request a
+// Conflict.
 func (s *Service) refundToDecide(ctx context.Context, p *identity.Principal, orderID string) (*order.Order, *Refund, error) {
-	o, err := s.Orders.Get(ctx, p, orderID)
+	o, err := s.Orders.Locked(ctx, p, orderID)
 	if err != nil {
 		return nil, nil, err
 	}
