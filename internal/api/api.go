@@ -174,6 +174,15 @@ type errorDetail struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
+// noContent answers 204 when the operation err reports succeeded, or hands err on.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // WriteError writes err in the API's error shape, in the caller's language. Internal
 // errors are logged and reported without their text.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {

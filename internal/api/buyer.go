@@ -249,19 +249,11 @@ func (a *API) setMemberRoles(w http.ResponseWriter, r *http.Request) error {
 	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
-	if err := a.Identity.SetMemberRoles(r.Context(), caller(r), r.PathValue("id"), roles(in.Roles)); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Identity.SetMemberRoles(r.Context(), caller(r), r.PathValue("id"), roles(in.Roles)))
 }
 
 func (a *API) removeMember(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Identity.RemoveMember(r.Context(), caller(r), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Identity.RemoveMember(r.Context(), caller(r), r.PathValue("id")))
 }
 
 // Address is a delivery address as the API shows it.
@@ -343,11 +335,7 @@ func (a *API) updateAddress(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteAddress(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Buyer.DeleteAddress(r.Context(), caller(r), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Buyer.DeleteAddress(r.Context(), caller(r), r.PathValue("id")))
 }
 
 // ApprovalRule is a spend approval rule as the API shows it.
@@ -442,11 +430,7 @@ func (a *API) updateRule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteRule(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Buyer.DeleteRule(r.Context(), caller(r), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Buyer.DeleteRule(r.Context(), caller(r), r.PathValue("id")))
 }
 
 // ApprovalStep is one approval an order needs.
@@ -593,11 +577,7 @@ func (a *API) updateList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteList(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Buyer.DeleteList(r.Context(), caller(r), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Buyer.DeleteList(r.Context(), caller(r), r.PathValue("id")))
 }
 
 func (a *API) addListItem(w http.ResponseWriter, r *http.Request) error {
@@ -634,11 +614,7 @@ func (a *API) setListItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) removeListItem(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Buyer.RemoveItem(r.Context(), caller(r), r.PathValue("id"), r.PathValue("sku")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Buyer.RemoveItem(r.Context(), caller(r), r.PathValue("id"), r.PathValue("sku")))
 }
 
 func i64toa(n int64) string {

@@ -114,9 +114,5 @@ func (a *API) createToken(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Identity.RevokeToken(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Identity.RevokeToken(r.Context(), httpx.PrincipalFrom(r.Context()), r.PathValue("id")))
 }

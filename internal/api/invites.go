@@ -78,11 +78,7 @@ func (a *API) listMyInvites(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) revokeInvite(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Identity.RevokeInvite(r.Context(), caller(r), r.PathValue("id")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Identity.RevokeInvite(r.Context(), caller(r), r.PathValue("id")))
 }
 
 func (a *API) answerInvite(accept bool) func(http.ResponseWriter, *http.Request) error {

@@ -203,11 +203,7 @@ func (a *API) setCartItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) removeCartItem(w http.ResponseWriter, r *http.Request) error {
-	if err := a.Order.Remove(r.Context(), caller(r), r.PathValue("sku")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, a.Order.Remove(r.Context(), caller(r), r.PathValue("sku")))
 }
 
 func (a *API) quickOrder(w http.ResponseWriter, r *http.Request) error {
