@@ -176,35 +176,44 @@ func TestAlipayHTTP(t *testing.T) {
 		}
 
 		// Refund: Alipay refuses (balance), nothing changes; then accepts.
-		if r := a.JSON("POST", "/api/v1/orders/"+o.ID+"/refund", `{"reason":"不需要了"}`); r.StatusCode != 201 {
-			t.Fatalf("refund request: %d %s", r.StatusCode, r.Body)
-		}
-		sx := e.Login("supplierx")
-		gw.mu.Lock()
-		gw.failWith = "卖家余额不足"
-		gw.mu.Unlock()
-		if r := sx.JSON("POST", "/api/v1/orders/"+o.ID+"/refund/approve", ""); r.StatusCode != 409 || !strings.Contains(r.Body, "卖家余额不足") {
-			t.Fatalf("refused refund: %d %s", r.StatusCode, r.Body)
-		}
-		if r := a.Get("/api/v1/orders/" + o.ID); !strings.Contains(r.Body, `"state":"paid"`) {
-			t.Fatalf("refused refund changed the order: %s", r.Body)
-		}
-		gw.mu.Lock()
-		gw.failWith = ""
-		gw.mu.Unlock()
-		r = sx.JSON("POST", "/api/v1/orders/"+o.ID+"/refund/approve", "")
-		if r.StatusCode != 200 || !strings.Contains(r.Body, `"state":"refunded"`) || !strings.Contains(r.Body, `"provider_ref":"2026112422001400009/`) {
-			t.Fatalf("approve: %d %s", r.StatusCode, r.Body)
-		}
+		gatewayRefund(t, e, a, o.ID, func(on bool) {
+			gw.mu.Lock()
+			defer gw.mu.Unlock()
+			gw.failWith = map[bool]string{true: "卖家余额不足"}[on]
+		}, "卖家余额不足", "2026112422001400009/")
 		gw.mu.Lock()
 		reqs := gw.requests
 		gw.mu.Unlock()
 		if len(reqs) != 2 || reqs[0].Get("biz_content") != reqs[1].Get("biz_content") {
 			t.Fatalf("refund requests (a retry must ask for the same out_request_no): %v", reqs)
 		}
-		rec, err := e.App.Payment.Reconcile(t.Context())
-		if err != nil || !rec.Clean() {
-			t.Fatalf("reconcile: %+v %v", rec, err)
-		}
 	})
+}
+
+// gatewayRefund asks to cancel the paid order orderID and has its supplier approve the
+// refund twice: first with the gateway refusing (refuse(true)) — a 409 naming why, the
+// order still paid — then accepting, refunded with the gateway's reference ref. It ends
+// with the ledger, orders and provider records reconciled.
+func gatewayRefund(t *testing.T, e *servertest.Env, buyer *servertest.Client, orderID string, refuse func(bool), why, ref string) {
+	t.Helper()
+	if r := buyer.JSON("POST", "/api/v1/orders/"+orderID+"/refund", `{"reason":"不需要了"}`); r.StatusCode != 201 {
+		t.Fatalf("refund request: %d %s", r.StatusCode, r.Body)
+	}
+	sx := e.Login("supplierx")
+	refuse(true)
+	if r := sx.JSON("POST", "/api/v1/orders/"+orderID+"/refund/approve", ""); r.StatusCode != 409 || !strings.Contains(r.Body, why) {
+		t.Fatalf("refused refund: %d %s", r.StatusCode, r.Body)
+	}
+	if r := buyer.Get("/api/v1/orders/" + orderID); !strings.Contains(r.Body, `"state":"paid"`) {
+		t.Fatalf("refused refund changed the order: %s", r.Body)
+	}
+	refuse(false)
+	r := sx.JSON("POST", "/api/v1/orders/"+orderID+"/refund/approve", "")
+	if r.StatusCode != 200 || !strings.Contains(r.Body, `"state":"refunded"`) || !strings.Contains(r.Body, `"provider_ref":"`+ref) {
+		t.Fatalf("approve: %d %s", r.StatusCode, r.Body)
+	}
+	rec, err := e.App.Payment.Reconcile(t.Context())
+	if err != nil || !rec.Clean() {
+		t.Fatalf("reconcile: %+v %v", rec, err)
+	}
 }
