@@ -30,6 +30,11 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
+var (
+	wantCode  = tradetest.WantCode
+	wantField = tradetest.WantField
+)
+
 // fixture: two suppliers with a SKU each (¥1.25 a piece), a customer-service agent, an
 // analyst (staff without arbitration rights), and buyers on demand.
 type fixture struct {
@@ -221,27 +226,6 @@ func (f *fixture) mustClean() {
 	if len(rec.Mismatches) > 0 {
 		f.t.Fatalf("reconcile: %v", rec.Mismatches)
 	}
-}
-
-func wantCode(t testing.TB, err error, code errs.Code) {
-	t.Helper()
-	if err == nil || !errs.Is(err, code) {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-}
-
-func wantField(t testing.TB, err error, field string) {
-	t.Helper()
-	e := errs.As(err)
-	if e == nil {
-		t.Fatalf("want an error on %s, got %v", field, err)
-	}
-	for _, fe := range e.Fields {
-		if fe.Field == field {
-			return
-		}
-	}
-	t.Fatalf("want an error on %s, got %+v", field, e)
 }
 
 func photo(t testing.TB) []byte {

@@ -25,6 +25,8 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
+var wantCode = tradetest.WantCode
+
 // fixture is two live suppliers with a SKU each (¥1.2345 a piece), platform staff and
 // buyers on demand, with payments through the sandbox.
 type fixture struct {
@@ -198,25 +200,11 @@ func (f *fixture) setHolds(id string, n int) {
 	}
 }
 
-func wantCode(t testing.TB, err error, code errs.Code) {
-	t.Helper()
-	if err == nil || !errs.Is(err, code) {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-}
-
+// wantField wants an invalid-input error naming field.
 func wantField(t testing.TB, err error, field string) {
 	t.Helper()
-	e := errs.As(err)
-	if e == nil || e.Code != errs.Invalid {
-		t.Fatalf("want invalid %s, got %v", field, err)
-	}
-	for _, fe := range e.Fields {
-		if fe.Field == field {
-			return
-		}
-	}
-	t.Fatalf("want field %s, got %+v", field, e.Fields)
+	tradetest.WantCode(t, err, errs.Invalid)
+	tradetest.WantField(t, err, field)
 }
 
 func countRelease(t testing.TB, d *db.DB, orderID string) int {

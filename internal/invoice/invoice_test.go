@@ -24,6 +24,11 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
+var (
+	wantCode  = tradetest.WantCode
+	wantField = tradetest.WantField
+)
+
 type fixture struct {
 	t     testing.TB
 	d     *db.DB
@@ -144,27 +149,6 @@ func (f *fixture) paidOrder(b buyerFx, qty int64) *order.Order {
 		f.t.Fatal(err)
 	}
 	return o
-}
-
-func wantCode(t testing.TB, err error, code errs.Code) {
-	t.Helper()
-	if err == nil || !errs.Is(err, code) {
-		t.Fatalf("want %s, got %v", code, err)
-	}
-}
-
-func wantField(t testing.TB, err error, field string) {
-	t.Helper()
-	e := errs.As(err)
-	if e == nil {
-		t.Fatalf("want a field error on %s, got %v", field, err)
-	}
-	for _, fe := range e.Fields {
-		if fe.Field == field {
-			return
-		}
-	}
-	t.Fatalf("want a field error on %s, got %v", field, err)
 }
 
 // issueInput is what a supplier types for inv, with a 数电票 number of the year.

@@ -26,6 +26,8 @@ import (
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
+var wantCode = tradetest.WantCode
+
 // fixture is two live suppliers with a SKU each, platform staff, and buyers on demand.
 type fixture struct {
 	t     testing.TB
@@ -144,13 +146,6 @@ func (f *fixture) state(id string) order.State {
 		f.t.Fatal(err)
 	}
 	return o.State
-}
-
-func wantCode(t testing.TB, err error, code errs.Code) {
-	t.Helper()
-	if err == nil || !errs.Is(err, code) {
-		t.Fatalf("want %s, got %v", code, err)
-	}
 }
 
 func TestSandboxPaymentIntoEscrow(t *testing.T) {

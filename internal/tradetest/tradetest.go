@@ -8,11 +8,13 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/zhuchao/zhuchao/internal/buyer"
 	"github.com/zhuchao/zhuchao/internal/catalog"
 	"github.com/zhuchao/zhuchao/internal/db"
+	"github.com/zhuchao/zhuchao/internal/errs"
 	"github.com/zhuchao/zhuchao/internal/identity"
 	"github.com/zhuchao/zhuchao/internal/store"
 )
@@ -135,3 +137,26 @@ func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 
 // Add moves the clock on by d.
 func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// WantCode fails the test unless err carries code.
+func WantCode(t testing.TB, err error, code errs.Code) {
+	t.Helper()
+	if err == nil || !errs.Is(err, code) {
+		t.Fatalf("want %s, got %v", code, err)
+	}
+}
+
+// WantField fails the test unless err names field among its field errors.
+func WantField(t testing.TB, err error, field string) {
+	t.Helper()
+	e := errs.As(err)
+	if e == nil {
+		t.Fatalf("want an error on %s, got %v", field, err)
+	}
+	for _, fe := range e.Fields {
+		if fe.Field == field {
+			return
+		}
+	}
+	t.Fatalf("want an error on %s, got %+v", field, e)
+}
